@@ -47,6 +47,9 @@ final class JdbiUsageLedger implements UsageLedger {
     static final RowMapper<MeterReport> REPORT = JdbiUsageLedger::report;
     private static final RowMapper<UsageCounter> COUNTER = JdbiUsageLedger::counter;
     private static final RowMapper<UsageKey> KEY = JdbiUsageLedger::key;
+    /** Inserts of one key that may each meet a key removed before it is read; more means churn, not a race. */
+    private static final int KEY_ATTEMPTS = 3;
+
     static final Comparator<MeterReport> REPORT_ORDER =
             Comparator.comparing((MeterReport r) -> r.event().timestamp()).thenComparing(MeterReport::identifier);
 
@@ -216,28 +219,9 @@ final class JdbiUsageLedger implements UsageLedger {
     @Override
     public UsageResult increment(UsageIncrement inc) {
         return db.transaction("usage.increment", h -> {
-            boolean fresh = h.createUpdate(claimKey)
-                            .bind("userId", inc.userId().value())
-                            .bind("key", inc.idempotencyKey())
-                            .bind("meter", inc.meter())
-                            .bindByType("periodStart", Db.ts(inc.period().start()), OffsetDateTime.class)
-                            .bind("fingerprint", inc.fingerprint())
-                            .bind("amount", inc.amount())
-                            .bind("usedAfter", 0L) // answered below, in this transaction, before anyone can see the key
-                            .bind("limit", inc.limit())
-                            .bindByType("at", Db.ts(inc.at()), OffsetDateTime.class)
-                            .execute()
-                    == 1;
-            if (!fresh) {
-                UsageKey existing = h.createQuery(findKey)
-                        .bind("userId", inc.userId().value())
-                        .bind("key", inc.idempotencyKey())
-                        .map(KEY)
-                        .findOne()
-                        .orElseThrow(() -> Db.corrupt("an idempotency key conflicted but is not stored"));
-                return existing.fingerprint().equals(inc.fingerprint())
-                        ? new UsageResult.Replayed(new UsageResult.Accepted(existing.usedAfter(), existing.limit()))
-                        : new UsageResult.KeyReused();
+            Optional<UsageResult> answered = claimKey(h, inc);
+            if (answered.isPresent()) {
+                return answered.get();
             }
             Optional<Long> after = h.createQuery(addToCounter)
                     .bind("userId", inc.userId().value())
@@ -265,6 +249,46 @@ final class JdbiUsageLedger implements UsageLedger {
             }
             return new UsageResult.Accepted(after.get(), inc.limit());
         });
+    }
+
+    /**
+     * Takes the request's key, or answers from the key already taken. A key met on insert may be gone when it is
+     * read back (pruned past its window, or moved by an erasure): it is then taken again, as a retry after that
+     * would.
+     */
+    private Optional<UsageResult> claimKey(Handle h, UsageIncrement inc) {
+        for (int attempt = 1; ; attempt++) {
+            boolean fresh = h.createUpdate(claimKey)
+                            .bind("userId", inc.userId().value())
+                            .bind("key", inc.idempotencyKey())
+                            .bind("meter", inc.meter())
+                            .bindByType("periodStart", Db.ts(inc.period().start()), OffsetDateTime.class)
+                            .bind("fingerprint", inc.fingerprint())
+                            .bind("amount", inc.amount())
+                            .bind("usedAfter", 0L) // answered by the caller, in this transaction, before anyone sees it
+                            .bind("limit", inc.limit())
+                            .bindByType("at", Db.ts(inc.at()), OffsetDateTime.class)
+                            .execute()
+                    == 1;
+            if (fresh) {
+                return Optional.empty();
+            }
+            Optional<UsageKey> existing = h.createQuery(findKey)
+                    .bind("userId", inc.userId().value())
+                    .bind("key", inc.idempotencyKey())
+                    .map(KEY)
+                    .findOne();
+            if (existing.isPresent()) {
+                UsageKey key = existing.get();
+                return Optional.of(
+                        key.fingerprint().equals(inc.fingerprint())
+                                ? new UsageResult.Replayed(new UsageResult.Accepted(key.usedAfter(), key.limit()))
+                                : new UsageResult.KeyReused());
+            }
+            if (attempt == KEY_ATTEMPTS) {
+                throw Db.corrupt("an idempotency key conflicted " + KEY_ATTEMPTS + " times but did not stay stored");
+            }
+        }
     }
 
     @Override

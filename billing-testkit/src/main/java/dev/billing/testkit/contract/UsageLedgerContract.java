@@ -225,6 +225,29 @@ public abstract class UsageLedgerContract {
                     .hasSize(19);
             assertThat(ledger.used(user, "api_calls", PERIOD.start())).isEqualTo(1);
         }
+
+        @Test
+        @DisplayName("a retry racing the pruning of its key replays it or counts anew, and never fails")
+        void aRetryRacingThePruningOfItsKeyReplaysOrCountsAnew() {
+            // The key a retry meets may be pruned before it is read back: it is then a key past its window, and
+            // counts anew, as a retry after the pruning does.
+            Instant cutOff = T0.plus(Duration.ofDays(1));
+            long counted = 0;
+            for (int round = 0; round < 40; round++) {
+                String key = "pruned-" + round;
+                ledger.increment(inc(1, 1_000, key));
+                counted++;
+                List<Object> results = Race.run(
+                        2,
+                        i -> i == 0 ? (Object) ledger.pruneKeys(cutOff, 1_000) : ledger.increment(inc(1, 1_000, key)));
+                Object retry = results.get(1);
+                assertThat(retry).isInstanceOfAny(UsageResult.Accepted.class, UsageResult.Replayed.class);
+                if (retry instanceof UsageResult.Accepted) {
+                    counted++;
+                }
+                assertThat(ledger.used(user, "api_calls", PERIOD.start())).isEqualTo(counted);
+            }
+        }
     }
 
     @Nested
