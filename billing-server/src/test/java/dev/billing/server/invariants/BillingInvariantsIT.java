@@ -30,6 +30,8 @@ class BillingInvariantsIT {
     static final int CANCELLING_EXAMPLES = Integer.getInteger("billing.invariants.cancelling.examples", 3);
     static final int SNAPSHOT_EXAMPLES = Integer.getInteger("billing.invariants.snapshot.examples", 2);
     static final int SUPABASE_EXAMPLES = Integer.getInteger("billing.invariants.supabase.examples", 4);
+    static final int SUPABASE_SNAPSHOT_EXAMPLES =
+            Integer.getInteger("billing.invariants.supabase.snapshot.examples", 1);
     static final int MAX_STEPS = Integer.getInteger("billing.invariants.steps", 24);
     static final int SHRINKS = Integer.getInteger("billing.invariants.shrinks", 12);
 
@@ -54,6 +56,12 @@ class BillingInvariantsIT {
     @Test
     void invariantsHoldOnSupabase() {
         property(SUPABASE_EXAMPLES, 1, World::onSupabase);
+    }
+
+    /** Other sequences again (the seed moved by four), on the Supabase store with re-fetch off. */
+    @Test
+    void invariantsHoldOnSupabaseWithoutRefetch() {
+        property(SUPABASE_SNAPSHOT_EXAMPLES, 4, World::onSupabaseWithoutRefetch);
     }
 
     /**

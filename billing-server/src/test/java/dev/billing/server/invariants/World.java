@@ -182,6 +182,18 @@ final class World implements AutoCloseable {
     }
 
     static World onSupabase() {
+        return onSupabase(Map.of());
+    }
+
+    /**
+     * The Supabase store with re-fetch off: snapshots ordered against stored reads by the store's own functions
+     * (030's and 034's past-due bound, the upsert's version rule), through PostgREST.
+     */
+    static World onSupabaseWithoutRefetch() {
+        return onSupabase(Map.of("BILLING_REFETCH_ON_WEBHOOK", "false"));
+    }
+
+    private static World onSupabase(Map<String, String> settings) {
         List<AutoCloseable> resources = new ArrayList<>();
         try {
             TestDatabase db = PostgresFixture.shared().newDatabase("invariants_supabase");
@@ -197,6 +209,7 @@ final class World implements AutoCloseable {
             // Erasure deletes the Stripe customer here (the default, on Postgres, keeps it): its customer.deleted and
             // the ended subscriptions' events then arrive about an account already erased.
             env.put("BILLING_ERASE_DELETES_STRIPE_CUSTOMER", "true");
+            env.putAll(settings);
             return start("supabase", env, db.dataSource(), resources);
         } catch (RuntimeException e) {
             closeAll(resources);
