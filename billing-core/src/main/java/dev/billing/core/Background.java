@@ -45,6 +45,11 @@ final class Background {
     static final String ALIGN_SEATS = "align-seats";
     static final String RETENTION = "retention";
     private static final long PRUNE_EVERY_MILLIS = 60_000;
+    /**
+     * Meter reports sent to Stripe at once. Each call mostly waits on Stripe; the process's Stripe rate limit still
+     * bounds them, and a request of a user's waits behind at most this many of theirs for its turn.
+     */
+    static final int METER_SENDERS = 8;
 
     private final UseCases useCases;
     private final CacheSync sync;
@@ -66,6 +71,7 @@ final class Background {
 
     private ExecutorService inboxPool;
     private ThreadPoolExecutor webhookPool;
+    private ExecutorService meterPool;
     /** Times the seat alignment's retries (the work clock). */
     private final Clock clock;
 
@@ -91,6 +97,7 @@ final class Background {
     void start() {
         inboxPool = pool("billing-inbox-", options.inboxParallelism());
         webhookPool = pool("billing-webhook-", options.webhookThreads());
+        meterPool = pool("billing-meter-", METER_SENDERS);
         ScheduledExecutorService scheduler = hostScheduler;
         if (scheduler == null) {
             ScheduledThreadPoolExecutor own = new ScheduledThreadPoolExecutor(2, daemon("billing-scheduler-"));
@@ -221,8 +228,14 @@ final class Background {
         observer.pruned("usage_counters", pruned.usageCounters());
     }
 
+    /** Sends batches until one is not sent whole (a backlog goes at once, not a batch per pause), or closing. */
     private void drainMeterReports() {
-        observer.meterReportsSent(useCases.reportMeterUsage().drain(options.meterReportsBatch()));
+        int batch = options.meterReportsBatch();
+        int sent;
+        do {
+            sent = useCases.reportMeterUsage().drain(batch, meterPool);
+            observer.meterReportsSent(sent);
+        } while (sent == batch && !closing && !Thread.currentThread().isInterrupted());
     }
 
     /** One run; a failure is logged and told, never thrown (a scheduled task that throws is never run again). */
@@ -264,6 +277,7 @@ final class Background {
         awaitRuns(deadline);
         stop(webhookPool, deadline, "webhook events still processing");
         stop(inboxPool, deadline, "inbox events still processing");
+        stop(meterPool, deadline, "meter reports still sending");
         sync.batching(false); // shares what the last runs changed, and later changes at once
         if (ownScheduler != null) {
             ownScheduler.shutdownNow();

@@ -11,6 +11,14 @@ import dev.billing.core.port.UsageLedger;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Executor;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 /**
  * Drains the meter-report outbox to Stripe Billing Meters. Each report carries its identifier, so Stripe counts
@@ -21,7 +29,8 @@ import java.time.Instant;
  * the run sends none of the reports it claimed after it: they wait with that report, so an outage costs one call per
  * run instead of one (perhaps a timeout) per report, and a 429's {@code Retry-After} is honoured.
  *
- * <p>Usage: {@code int sent = reportMeterUsage.drain(100);} (the server calls it every few seconds)
+ * <p>Usage: {@code int sent = reportMeterUsage.drain(100, senders);} (the server calls it every few seconds, and
+ * again at once while a run sends all it claimed)
  */
 public final class ReportMeterUsage {
     private static final Duration LEASE = Duration.ofSeconds(60);
@@ -47,11 +56,23 @@ public final class ReportMeterUsage {
         this.clock = clock;
     }
 
-    /** Sends up to {@code max} due reports; returns how many Stripe accepted. */
+    /** Sends up to {@code max} due reports, one after the other; returns how many Stripe accepted. */
     public int drain(int max) {
-        int sent = 0;
-        GatewayException stripeFailed = null;
-        Instant resumeAt = null;
+        return drain(max, Runnable::run);
+    }
+
+    /**
+     * Sends up to {@code max} due reports, the first alone and the others side by side on {@code senders} (as many at
+     * once as it has threads), returning once every one is done: a call to Stripe mostly waits, so one at a time
+     * would bound the outbox's drain by Stripe's latency. The first report goes alone so that an outage still costs
+     * one call per run; a report not yet sent when Stripe fails another waits with it.
+     *
+     * @return how many Stripe accepted
+     */
+    public int drain(int max, Executor senders) {
+        Run run = new Run();
+        List<CompletableFuture<Void>> sending = new ArrayList<>();
+        boolean first = true;
         for (MeterReport report : ledger.claimReports(max, clock.instant(), LEASE)) {
             Instant claimed = clock.instant();
             if (report.event().timestamp().isBefore(claimed.minus(MeterReport.UNBILLABLE_AGE))) {
@@ -59,24 +80,65 @@ public final class ReportMeterUsage {
                 ledger.retryReport(report.identifier(), UNBILLABLE_ERROR, claimed.plus(UNBILLABLE_RECHECK));
                 continue;
             }
-            if (stripeFailed != null) {
-                ledger.retryReport(report.identifier(), NOT_SENT_ERROR.formatted(stripeFailed.code()), resumeAt);
+            if (first) {
+                first = false;
+                send(report, run);
                 continue;
             }
+            sending.add(sendOn(senders, report, run));
+        }
+        RuntimeException failure = null;
+        for (CompletableFuture<Void> one : sending) {
             try {
-                gateway.reportMeterEvent(report.event());
-                ledger.markReported(report.identifier(), clock.instant());
-                sent++;
-            } catch (GatewayException e) {
-                Instant next = nextAttempt(report, e, clock.instant());
-                ledger.retryReport(report.identifier(), e.code() + ": " + e.getMessage(), next);
-                if (stripeWide(e)) {
-                    stripeFailed = e;
-                    resumeAt = next;
+                one.join();
+            } catch (CompletionException e) {
+                if (failure == null) {
+                    failure = e.getCause() instanceof RuntimeException r ? r : e;
                 }
             }
         }
-        return sent;
+        if (failure != null) {
+            throw failure;
+        }
+        return run.sent.get();
+    }
+
+    private CompletableFuture<Void> sendOn(Executor senders, MeterReport report, Run run) {
+        try {
+            return CompletableFuture.runAsync(() -> send(report, run), senders);
+        } catch (RejectedExecutionException e) {
+            // The senders are closing (the host shuts down): this one is sent here rather than left leased.
+            send(report, run);
+            return CompletableFuture.completedFuture(null);
+        }
+    }
+
+    private void send(MeterReport report, Run run) {
+        Run.Failed failed = run.failed.get();
+        if (failed != null) {
+            ledger.retryReport(
+                    report.identifier(), NOT_SENT_ERROR.formatted(failed.error().code()), failed.resumeAt());
+            return;
+        }
+        try {
+            gateway.reportMeterEvent(report.event());
+            ledger.markReported(report.identifier(), clock.instant());
+            run.sent.incrementAndGet();
+        } catch (GatewayException e) {
+            Instant next = nextAttempt(report, e, clock.instant());
+            ledger.retryReport(report.identifier(), e.code() + ": " + e.getMessage(), next);
+            if (stripeWide(e)) {
+                run.failed.compareAndSet(null, new Run.Failed(e, next));
+            }
+        }
+    }
+
+    /** One drain's tally, and the first failure of Stripe's own that holds the reports not yet sent. */
+    private static final class Run {
+        private record Failed(GatewayException error, Instant resumeAt) {}
+
+        private final AtomicInteger sent = new AtomicInteger();
+        private final AtomicReference<Failed> failed = new AtomicReference<>();
     }
 
     private Instant nextAttempt(MeterReport report, GatewayException e, Instant now) {

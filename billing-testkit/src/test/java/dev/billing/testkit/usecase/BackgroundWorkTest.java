@@ -275,6 +275,72 @@ class BackgroundWorkTest {
     }
 
     @Test
+    void aBacklogOfMeterReportsIsSentInOneRunBatchAfterBatch() {
+        // The host's scheduler holds the runs; the test runs each task once, so what one run sends is what is seen.
+        HeldScheduler host = new HeldScheduler();
+        List<Integer> sent = java.util.Collections.synchronizedList(new ArrayList<>());
+        try {
+            Billing billing = billing(
+                    notifier,
+                    UnaryOperator.identity(),
+                    b -> b.scheduler(host).observer(new WorkObserver() {
+                        @Override
+                        public void meterReportsSent(int accepted) {
+                            sent.add(accepted);
+                        }
+                    }));
+            CustomerId customer = billing.ensureCustomer(BillingHarness.create().identity("user_1"))
+                    .customerId();
+            Subscription pro = gateway.subscribe(customer, "price_pro_monthly", SubscriptionStatus.ACTIVE);
+            StripeEvent created = anEvent()
+                    .withType("customer.subscription.created")
+                    .createdAt(clock.instant())
+                    .forObject("subscription", pro.id())
+                    .build();
+            verifier.sign(created, new EventObject.OfSubscription(pro));
+            deliver(billing, created);
+            for (int i = 0; i < 250; i++) {
+                billing.recordUsage(UserId.of("user_1"), "api_calls", 1, "backlog-" + i);
+            }
+
+            billing.start();
+            host.runEachOnce();
+
+            assertThat(sent).as("batches of 100, until one is not full").containsExactly(100, 100, 50);
+            assertThat(gateway.meterEvents()).hasSize(250);
+            assertThat(stores.usage().pendingReports()).isZero();
+        } finally {
+            host.shutdownNow();
+        }
+    }
+
+    /** A host's scheduler that takes the periodic tasks without running them: {@link #runEachOnce} runs them here. */
+    private static final class HeldScheduler extends ScheduledThreadPoolExecutor {
+        private final List<Runnable> periodic = new ArrayList<>();
+
+        HeldScheduler() {
+            super(1);
+        }
+
+        @Override
+        public java.util.concurrent.ScheduledFuture<?> scheduleWithFixedDelay(
+                Runnable command, long initialDelay, long delay, TimeUnit unit) {
+            synchronized (periodic) {
+                periodic.add(command);
+            }
+            return super.scheduleWithFixedDelay(command, 1, 1, TimeUnit.DAYS);
+        }
+
+        void runEachOnce() {
+            List<Runnable> tasks;
+            synchronized (periodic) {
+                tasks = List.copyOf(periodic);
+            }
+            tasks.forEach(Runnable::run);
+        }
+    }
+
+    @Test
     void closeWaitsForTheEventInFlightAndThenStopsTakingWork() throws Exception {
         CountDownLatch entered = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);

@@ -28,6 +28,10 @@ import dev.billing.testkit.fake.FakePaymentGateway.Operation;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 class UsageAndEntitlementsTest {
@@ -172,6 +176,53 @@ class UsageAndEntitlementsTest {
         for (int i = 0; i < count; i++) {
             h.billing().recordUsage(user, "api_calls", 1, keyPrefix + i);
         }
+    }
+
+    @Test
+    void aRunSendsItsReportsSideBySideAfterTheFirst() {
+        meteredReports("side-", 5);
+        // The first report goes alone; the four after it must all be at Stripe at once for the barrier to open.
+        CyclicBarrier together = new CyclicBarrier(4);
+        h.gateway().beforeNext(Operation.REPORT_METER_EVENT, () -> {});
+        for (int i = 0; i < 4; i++) {
+            h.gateway().beforeNext(Operation.REPORT_METER_EVENT, () -> {
+                try {
+                    together.await(30, TimeUnit.SECONDS);
+                } catch (Exception e) {
+                    throw new IllegalStateException("the reports were not sent side by side", e);
+                }
+            });
+        }
+        ExecutorService senders = Executors.newFixedThreadPool(4);
+        try {
+            assertThat(h.billing().useCases().reportMeterUsage().drain(10, senders))
+                    .isEqualTo(5);
+        } finally {
+            senders.shutdownNow();
+        }
+        assertThat(h.gateway().meterEvents()).hasSize(5);
+        assertThat(h.stores().usage().pendingReports()).isZero();
+    }
+
+    @Test
+    void anOutageCostsOneCallPerRunAlsoWithReportsSentSideBySide() {
+        meteredReports("outage-side-", 5);
+        h.gateway().failNext(Operation.REPORT_METER_EVENT, 1, Failure.NOT_DONE);
+        ExecutorService senders = Executors.newFixedThreadPool(4);
+        try {
+            assertThat(h.billing().useCases().reportMeterUsage().drain(10, senders))
+                    .isZero();
+        } finally {
+            senders.shutdownNow();
+        }
+        assertThat(h.gateway().calls(Operation.REPORT_METER_EVENT)).hasSize(1);
+        assertThat(h.stores()
+                        .usage()
+                        .reportsOf(h.billing()
+                                .ensureCustomer(h.identity(user.value()))
+                                .customerId()))
+                .extracting(r -> r.lastError().substring(0, r.lastError().indexOf(':')))
+                .containsExactlyInAnyOrder("stripe_unavailable", "not_sent", "not_sent", "not_sent", "not_sent");
     }
 
     @Test
