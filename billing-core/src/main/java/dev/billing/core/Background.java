@@ -15,6 +15,7 @@ import java.util.concurrent.Executor;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.ThreadFactory;
@@ -64,6 +65,8 @@ final class Background {
     /** A retention pass is under way: the next one waits for it rather than running beside it. */
     private final AtomicBoolean pruning = new AtomicBoolean();
 
+    private final AtomicBoolean draining = new AtomicBoolean();
+
     private volatile boolean closing;
     private ScheduledExecutorService ownScheduler;
     /** Guarded by itself: the seat alignment adds its retries from a scheduler thread. */
@@ -72,6 +75,8 @@ final class Background {
     private ExecutorService inboxPool;
     private ThreadPoolExecutor webhookPool;
     private ExecutorService meterPool;
+    /** Where a drain of the meter-report outbox runs: a backlog may hold it for long, never a scheduler thread. */
+    private ExecutorService meterRuns;
     /** Times the seat alignment's retries (the work clock). */
     private final Clock clock;
 
@@ -98,6 +103,7 @@ final class Background {
         inboxPool = pool("billing-inbox-", options.inboxParallelism());
         webhookPool = pool("billing-webhook-", options.webhookThreads());
         meterPool = pool("billing-meter-", METER_SENDERS);
+        meterRuns = pool("billing-meter-run-", 1);
         ScheduledExecutorService scheduler = hostScheduler;
         if (scheduler == null) {
             ScheduledThreadPoolExecutor own = new ScheduledThreadPoolExecutor(2, daemon("billing-scheduler-"));
@@ -110,7 +116,10 @@ final class Background {
         scheduled.add(scheduler.scheduleWithFixedDelay(
                 () -> run(INBOX, this::processInbox), inbox, inbox, TimeUnit.MILLISECONDS));
         scheduled.add(scheduler.scheduleWithFixedDelay(
-                () -> run(METER_REPORTS, this::drainMeterReports), meters, meters, TimeUnit.MILLISECONDS));
+                () -> off(draining, meterRuns, METER_REPORTS, this::drainMeterReports),
+                meters,
+                meters,
+                TimeUnit.MILLISECONDS));
         sync.batching(true);
         long changes = options.changesEvery().toMillis();
         scheduled.add(
@@ -121,17 +130,7 @@ final class Background {
         // long one never holds a (perhaps the host's) scheduler thread.
         long retention = prune.options().every().toMillis();
         scheduled.add(scheduler.scheduleWithFixedDelay(
-                () -> {
-                    if (!closing && pruning.compareAndSet(false, true)) {
-                        inboxPool.execute(() -> {
-                            try {
-                                run(RETENTION, this::pruneExpired);
-                            } finally {
-                                pruning.set(false);
-                            }
-                        });
-                    }
-                },
+                () -> off(pruning, inboxPool, RETENTION, this::pruneExpired),
                 Math.min(PRUNE_EVERY_MILLIS, retention),
                 retention,
                 TimeUnit.MILLISECONDS));
@@ -238,6 +237,24 @@ final class Background {
         } while (sent == batch && !closing && !Thread.currentThread().isInterrupted());
     }
 
+    /** One run on {@code pool}, unless the last one {@code busy} guards is still going (or closing). */
+    private void off(AtomicBoolean busy, ExecutorService pool, String work, Runnable task) {
+        if (closing || !busy.compareAndSet(false, true)) {
+            return;
+        }
+        try {
+            pool.execute(() -> {
+                try {
+                    run(work, task);
+                } finally {
+                    busy.set(false);
+                }
+            });
+        } catch (RejectedExecutionException e) {
+            busy.set(false); // closing
+        }
+    }
+
     /** One run; a failure is logged and told, never thrown (a scheduled task that throws is never run again). */
     private void run(String work, Runnable task) {
         running.incrementAndGet();
@@ -277,6 +294,7 @@ final class Background {
         awaitRuns(deadline);
         stop(webhookPool, deadline, "webhook events still processing");
         stop(inboxPool, deadline, "inbox events still processing");
+        stop(meterRuns, deadline, "meter reports still sending");
         stop(meterPool, deadline, "meter reports still sending");
         sync.batching(false); // shares what the last runs changed, and later changes at once
         if (ownScheduler != null) {

@@ -276,7 +276,7 @@ class BackgroundWorkTest {
 
     @Test
     void aBacklogOfMeterReportsIsSentInOneRunBatchAfterBatch() {
-        // The host's scheduler holds the runs; the test runs each task once, so what one run sends is what is seen.
+        // The host's scheduler holds the runs; the test starts each once, so what one run sends is what is seen.
         HeldScheduler host = new HeldScheduler();
         List<Integer> sent = java.util.Collections.synchronizedList(new ArrayList<>());
         try {
@@ -306,10 +306,63 @@ class BackgroundWorkTest {
             billing.start();
             host.runEachOnce();
 
+            // A run stopping after its first batch sends 100, and no other run comes.
+            Await.until(
+                    "the one run sends the whole backlog",
+                    () -> sent.stream().mapToInt(Integer::intValue).sum() == 250);
             assertThat(sent).as("batches of 100, until one is not full").containsExactly(100, 100, 50);
             assertThat(gateway.meterEvents()).hasSize(250);
             assertThat(stores.usage().pendingReports()).isZero();
         } finally {
+            host.shutdownNow();
+        }
+    }
+
+    @Test
+    void aMeterDrainWaitingOnStripeHoldsNoSchedulerThread() throws Exception {
+        // One scheduler thread: while a drain waits on Stripe, the inbox's runs (every 20 ms) must still come.
+        ScheduledThreadPoolExecutor host = new ScheduledThreadPoolExecutor(1);
+        AtomicInteger inboxRuns = new AtomicInteger();
+        CountDownLatch atStripe = new CountDownLatch(1);
+        CountDownLatch release = new CountDownLatch(1);
+        try {
+            Billing billing = billing(
+                    notifier,
+                    UnaryOperator.identity(),
+                    b -> b.scheduler(host).observer(new WorkObserver() {
+                        @Override
+                        public void inboxRun(int claimed) {
+                            inboxRuns.incrementAndGet();
+                        }
+                    }));
+            CustomerId customer = billing.ensureCustomer(BillingHarness.create().identity("user_1"))
+                    .customerId();
+            Subscription pro = gateway.subscribe(customer, "price_pro_monthly", SubscriptionStatus.ACTIVE);
+            StripeEvent created = anEvent()
+                    .withType("customer.subscription.created")
+                    .createdAt(clock.instant())
+                    .forObject("subscription", pro.id())
+                    .build();
+            verifier.sign(created, new EventObject.OfSubscription(pro));
+            deliver(billing, created);
+            gateway.beforeNext(FakePaymentGateway.Operation.REPORT_METER_EVENT, () -> {
+                atStripe.countDown();
+                try {
+                    release.await();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            });
+            billing.recordUsage(UserId.of("user_1"), "api_calls", 1, "held-1");
+            billing.start();
+            assertThat(atStripe.await(WAIT.toSeconds(), TimeUnit.SECONDS)).isTrue();
+
+            int before = inboxRuns.get();
+            Await.until("the inbox runs while the drain waits on Stripe", () -> inboxRuns.get() > before + 2);
+            release.countDown();
+            Await.until("the report is sent", () -> stores.usage().pendingReports() == 0);
+        } finally {
+            release.countDown();
             host.shutdownNow();
         }
     }
