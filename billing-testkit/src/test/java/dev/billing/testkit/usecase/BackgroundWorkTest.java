@@ -250,11 +250,10 @@ class BackgroundWorkTest {
         return verifier.sign(event, verifier.decode(event));
     }
 
-    @Test
-    void meteredUsageReachesStripeOnceStarted() {
-        Billing billing = billing();
-        CustomerId customer = billing.ensureCustomer(BillingHarness.create().identity("user_1"))
-                .customerId();
+    /** {@code user} on the Pro plan (metered api_calls), learned of through its webhook. */
+    private void subscribeToPro(Billing billing, String user) {
+        CustomerId customer =
+                billing.ensureCustomer(BillingHarness.create().identity(user)).customerId();
         Subscription pro = gateway.subscribe(customer, "price_pro_monthly", SubscriptionStatus.ACTIVE);
         StripeEvent created = anEvent()
                 .withType("customer.subscription.created")
@@ -263,6 +262,12 @@ class BackgroundWorkTest {
                 .build();
         verifier.sign(created, new EventObject.OfSubscription(pro));
         deliver(billing, created);
+    }
+
+    @Test
+    void meteredUsageReachesStripeOnceStarted() {
+        Billing billing = billing();
+        subscribeToPro(billing, "user_1");
         billing.recordUsage(UserId.of("user_1"), "api_calls", 7, "metered-1");
         assertThat(stores.usage().pendingReports()).isEqualTo(1);
 
@@ -289,16 +294,7 @@ class BackgroundWorkTest {
                             sent.add(accepted);
                         }
                     }));
-            CustomerId customer = billing.ensureCustomer(BillingHarness.create().identity("user_1"))
-                    .customerId();
-            Subscription pro = gateway.subscribe(customer, "price_pro_monthly", SubscriptionStatus.ACTIVE);
-            StripeEvent created = anEvent()
-                    .withType("customer.subscription.created")
-                    .createdAt(clock.instant())
-                    .forObject("subscription", pro.id())
-                    .build();
-            verifier.sign(created, new EventObject.OfSubscription(pro));
-            deliver(billing, created);
+            subscribeToPro(billing, "user_1");
             for (int i = 0; i < 250; i++) {
                 billing.recordUsage(UserId.of("user_1"), "api_calls", 1, "backlog-" + i);
             }
@@ -335,16 +331,7 @@ class BackgroundWorkTest {
                             inboxRuns.incrementAndGet();
                         }
                     }));
-            CustomerId customer = billing.ensureCustomer(BillingHarness.create().identity("user_1"))
-                    .customerId();
-            Subscription pro = gateway.subscribe(customer, "price_pro_monthly", SubscriptionStatus.ACTIVE);
-            StripeEvent created = anEvent()
-                    .withType("customer.subscription.created")
-                    .createdAt(clock.instant())
-                    .forObject("subscription", pro.id())
-                    .build();
-            verifier.sign(created, new EventObject.OfSubscription(pro));
-            deliver(billing, created);
+            subscribeToPro(billing, "user_1");
             gateway.beforeNext(FakePaymentGateway.Operation.REPORT_METER_EVENT, () -> {
                 atStripe.countDown();
                 try {

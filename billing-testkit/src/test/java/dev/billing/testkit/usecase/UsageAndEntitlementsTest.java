@@ -178,6 +178,17 @@ class UsageAndEntitlementsTest {
         }
     }
 
+    /** The code each of the user's meter reports last failed with. */
+    private List<String> lastErrorCodes() {
+        return h
+                .stores()
+                .usage()
+                .reportsOf(h.billing().ensureCustomer(h.identity(user.value())).customerId())
+                .stream()
+                .map(r -> r.lastError().substring(0, r.lastError().indexOf(':')))
+                .toList();
+    }
+
     @Test
     void aRunSendsItsReportsSideBySideAfterTheFirst() {
         meteredReports("side-", 5);
@@ -216,12 +227,7 @@ class UsageAndEntitlementsTest {
             senders.shutdownNow();
         }
         assertThat(h.gateway().calls(Operation.REPORT_METER_EVENT)).hasSize(1);
-        assertThat(h.stores()
-                        .usage()
-                        .reportsOf(h.billing()
-                                .ensureCustomer(h.identity(user.value()))
-                                .customerId()))
-                .extracting(r -> r.lastError().substring(0, r.lastError().indexOf(':')))
+        assertThat(lastErrorCodes())
                 .containsExactlyInAnyOrder("stripe_unavailable", "not_sent", "not_sent", "not_sent", "not_sent");
     }
 
@@ -234,12 +240,7 @@ class UsageAndEntitlementsTest {
         assertThat(h.gateway().calls(Operation.REPORT_METER_EVENT))
                 .as("the reports after the one Stripe failed wait with it")
                 .hasSize(1);
-        assertThat(h.stores()
-                        .usage()
-                        .reportsOf(h.billing()
-                                .ensureCustomer(h.identity(user.value()))
-                                .customerId()))
-                .extracting(r -> r.lastError().substring(0, r.lastError().indexOf(':')))
+        assertThat(lastErrorCodes())
                 .containsExactlyInAnyOrder("stripe_unavailable", "not_sent", "not_sent", "not_sent", "not_sent");
         assertThat(reporter.drain(10))
                 .as("none is due before the one that failed")
