@@ -221,18 +221,18 @@ class MigrateSupabaseIT {
             // no terminal: plain log lines, no carriage returns redrawing a bar
             assertThat(firstOutput).doesNotContain("\r").containsPattern("INFO .*customer_links .*%");
             Map<MigrationRecordType, Position> afterTerm = positions(checkpoint);
-            for (Map.Entry<MigrationRecordType, Position> e : afterTerm.entrySet()) {
-                assertThat(count(target, e.getKey()))
-                        .as("what the checkpoint says of " + e.getKey().wireName()
-                                + " is exactly what the target holds")
-                        .isEqualTo(e.getValue().copied());
+            for (MigrationRecordType type : MigrationRecordType.values()) {
+                assertThat(count(target, type))
+                        .as("what the checkpoint says of " + type.wireName() + " is exactly what the target holds")
+                        .isEqualTo(copied(afterTerm, type));
             }
 
-            // 2. SIGKILL about 55% in, in the middle of a batch.
+            // 2. SIGKILL in the middle of a batch, from where the type holding the record 55% in ends: most often in
+            //    the next type's first page, which has no checkpoint yet.
             Path secondLog = dir.resolve("second.log");
             Process second = launch(env, secondLog, command);
-            Map<MigrationRecordType, Position> atKill =
-                    awaitMidBatch(checkpoint, target, total * 55 / 100, second, secondLog);
+            long nextType = endOfTypeHolding(seed.counts(), total * 55 / 100);
+            Map<MigrationRecordType, Position> atKill = awaitMidBatch(checkpoint, target, nextType, second, secondLog);
             second.destroyForcibly();
             assertThat(second.waitFor(HANG.toSeconds(), TimeUnit.SECONDS)).isTrue();
             String secondOutput = Files.readString(secondLog, StandardCharsets.UTF_8);
@@ -240,20 +240,25 @@ class MigrateSupabaseIT {
             Map<MigrationRecordType, Position> afterKill = positions(checkpoint);
             assertThat(copied(afterKill)).isGreaterThanOrEqualTo(copied(atKill)).isGreaterThan(copied(afterTerm));
             long inFlight = 0;
-            for (Map.Entry<MigrationRecordType, Position> e : afterKill.entrySet()) {
-                long held = count(target, e.getKey());
-                assertThat(held)
-                        .as(e.getKey().wireName())
-                        .isBetween(e.getValue().copied(), e.getValue().copied() + 500);
-                inFlight += held - e.getValue().copied();
+            MigrationRecordType cut = null;
+            for (MigrationRecordType type : MigrationRecordType.values()) {
+                long held = count(target, type);
+                long copied = copied(afterKill, type);
+                assertThat(held).as(type.wireName()).isBetween(copied, copied + 500);
+                inFlight += held - copied;
+                cut = held > copied ? type : cut;
             }
             assertThat(inFlight)
                     .as("the kill cut a batch: some of its records had reached Postgres")
                     .isPositive();
             System.out.printf(
                     "Killed (SIGKILL) with %,d of %,d records checkpointed; %d more had reached Postgres "
-                            + "in the batch being written%n",
-                    copied(afterKill), total, inFlight);
+                            + "in the batch of %s being written (%s)%n",
+                    copied(afterKill),
+                    total,
+                    inFlight,
+                    cut.wireName(),
+                    afterKill.containsKey(cut) ? "a later page" : "its first page, before any checkpoint of it");
 
             // 3. The same command resumes, copies the rest once, and verifies.
             CliConfigTest.Run resumed = CliConfigTest.run(env, command);
@@ -562,10 +567,6 @@ class MigrateSupabaseIT {
     }
 
     /**
-     * Waits until {@code records} are checkpointed and then until the batch after the checkpoint is being written
-     * (the target holds 1-250 records of it, so the rest of the batch is still to come); returns the checkpoint.
-     */
-    /**
      * Waits until the copy has passed {@code records} and a batch is being written (the target holds records the
      * checkpoint does not count yet), and freezes the process there (SIGSTOP) so that whatever signal comes next
      * meets it in the middle of that batch however busy the machine is. The caller sends its signal, then
@@ -630,6 +631,24 @@ class MigrateSupabaseIT {
 
     static long copied(Map<MigrationRecordType, Position> positions) {
         return positions.values().stream().mapToLong(Position::copied).sum();
+    }
+
+    /** A type the checkpoint does not name yet has copied nothing, though its first page may be in the target. */
+    static long copied(Map<MigrationRecordType, Position> positions, MigrationRecordType type) {
+        Position position = positions.get(type);
+        return position == null ? 0 : position.copied();
+    }
+
+    /** How many records the copy has read once the type holding the given record (copied in type order) is done. */
+    static long endOfTypeHolding(Map<MigrationRecordType, Long> counts, long record) {
+        long end = 0;
+        for (MigrationRecordType type : MigrationRecordType.values()) {
+            end += counts.get(type);
+            if (end > record) {
+                return end;
+            }
+        }
+        throw new IllegalArgumentException("record " + record + " is past the last of " + end);
     }
 
     record Row(
