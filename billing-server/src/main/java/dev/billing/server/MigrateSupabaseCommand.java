@@ -168,15 +168,18 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
                 checkpoint.load(type).ifPresent(position -> before.put(type, position));
             }
         }
+        // What this run resumes: not every saved position when the last pass finished or stopped before a type.
+        Map<MigrationRecordType, MigrationCheckpoint.Position> resumed =
+                checkpoint == null ? Map.of() : MigrateStores.resumePositions(checkpoint);
         if (allDone(before)) {
             main.out.println("The last run finished: copying everything again, updating what changed since.");
-        } else if (!before.isEmpty()) {
-            main.out.println(resumeNote(before));
+        } else if (!resumed.isEmpty()) {
+            main.out.println(resumeNote(resumed));
         }
         MigrationReport report;
         // The logger only now: picocli creates this command before call() has chosen the log format.
         Logger log = LoggerFactory.getLogger(MigrateSupabaseCommand.class);
-        try (MigrationProgress progress = MigrationProgress.create(terminal(), log, before, stop)) {
+        try (MigrationProgress progress = MigrationProgress.create(terminal(), log, resumed, stop)) {
             MigrateStores.Builder migration = MigrateStores.from(stores.source());
             migration = stores.targetMissing() ? migration.toEmptyTarget() : migration.to(stores.target());
             if (checkpoint != null) {
@@ -246,9 +249,9 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
                 && positions.values().stream().allMatch(MigrationCheckpoint.Position::done);
     }
 
-    private String resumeNote(Map<MigrationRecordType, MigrationCheckpoint.Position> before) {
+    private String resumeNote(Map<MigrationRecordType, MigrationCheckpoint.Position> resumed) {
         List<String> parts = new ArrayList<>();
-        for (Map.Entry<MigrationRecordType, MigrationCheckpoint.Position> e : before.entrySet()) {
+        for (Map.Entry<MigrationRecordType, MigrationCheckpoint.Position> e : resumed.entrySet()) {
             parts.add(e.getKey().wireName() + " "
                     + (e.getValue().done() ? "done" : e.getValue().copied() + " copied"));
         }

@@ -26,7 +26,9 @@ final class MigrationProgress implements MigrationListener, AutoCloseable {
 
     private final boolean terminal;
     private final Logger log;
-    private final Map<MigrationRecordType, MigrationCheckpoint.Position> before;
+    /** Where the run resumes each type it resumes (its bar starts there); the others start from nothing. */
+    private final Map<MigrationRecordType, MigrationCheckpoint.Position> resumed;
+
     private final MigrateSupabaseCommand.StopSignal stop;
     private final long startedNanos = System.nanoTime();
     private long copyEndedNanos;
@@ -38,20 +40,20 @@ final class MigrationProgress implements MigrationListener, AutoCloseable {
     private MigrationProgress(
             boolean terminal,
             Logger log,
-            Map<MigrationRecordType, MigrationCheckpoint.Position> before,
+            Map<MigrationRecordType, MigrationCheckpoint.Position> resumed,
             MigrateSupabaseCommand.StopSignal stop) {
         this.terminal = terminal;
         this.log = log;
-        this.before = before;
+        this.resumed = resumed;
         this.stop = stop;
     }
 
     static MigrationProgress create(
             boolean terminal,
             Logger log,
-            Map<MigrationRecordType, MigrationCheckpoint.Position> before,
+            Map<MigrationRecordType, MigrationCheckpoint.Position> resumed,
             MigrateSupabaseCommand.StopSignal stop) {
-        return new MigrationProgress(terminal, log, Map.copyOf(before), stop);
+        return new MigrationProgress(terminal, log, Map.copyOf(resumed), stop);
     }
 
     @Override
@@ -63,7 +65,7 @@ final class MigrationProgress implements MigrationListener, AutoCloseable {
         if (type != current) {
             closeBar();
             current = type;
-            MigrationCheckpoint.Position earlier = before.get(type);
+            MigrationCheckpoint.Position earlier = resumed.get(type);
             long from = earlier == null ? 0 : earlier.copied();
             if (total == 0 && copied == 0) {
                 log.info("{}: nothing to copy", type.wireName());

@@ -3,6 +3,7 @@ package dev.billing.core.migration;
 import dev.billing.core.migration.MigrationPass.Counts;
 import dev.billing.core.migration.MigrationRecords.Kind;
 import dev.billing.core.model.Page;
+import dev.billing.core.model.migration.MigrationRecordType;
 import dev.billing.core.model.migration.MigrationReport;
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.MigrationCheckpoint;
@@ -15,11 +16,14 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collections;
+import java.util.EnumMap;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 
 /**
  * Makes one {@link BillingStores} a copy of another through the ports (DESIGN §4.5), e.g. Supabase to Postgres:
@@ -36,9 +40,9 @@ import java.util.Objects;
  *   <li><b>Batched:</b> the source is read a page of {@code batchSize} records at a time, the target alongside;
  *       a page's writes to the target run {@code writers} at a time (each a round trip or a few).</li>
  *   <li><b>Resumable:</b> after every batch the position of its record type (both sides) is saved in the
- *       {@link MigrationCheckpoint}; a new run with the same checkpoint continues from there (types already done
- *       are not read again). A run over a checkpoint whose every type is done (the last run finished) is a new
- *       pass over everything.</li>
+ *       {@link MigrationCheckpoint}; a new run with the same checkpoint continues that pass from there (types it
+ *       finished are not read again; {@link #resumePositions}). A run over a checkpoint whose every type is done
+ *       (the last run finished) is a new pass over everything.</li>
  *   <li><b>Safe to re-run:</b> records the target already holds as the source does are not written again, so a
  *       batch written twice (an interrupted run) is counted as already present, never duplicated.</li>
  *   <li><b>Dry run:</b> writes nothing (not even the checkpoint); it counts what a copy would write, change and
@@ -98,12 +102,13 @@ public final class MigrateStores {
     public MigrationReport run() {
         Instant started = clock.instant();
         List<Kind<?>> kinds = MigrationRecords.all();
-        boolean newPass = kinds.stream()
-                .allMatch(k -> checkpoint.load(k.type()).map(Position::done).orElse(false));
+        // A dry run plans a whole pass from the start and saves nothing.
+        Map<MigrationRecordType, Position> resume = dryRun ? Map.of() : resumePositions(checkpoint);
         List<Counts> copies = new ArrayList<>();
         try (PageWrites writes = new PageWrites(writers)) {
             for (Kind<?> kind : kinds) {
-                copies.add(copy(kind, newPass, writes));
+                Position position = resume.getOrDefault(kind.type(), Position.START);
+                copies.add(position.done() ? Counts.NONE : copy(kind, position, writes));
             }
         }
         List<MigrationReport.TypeReport> reports = new ArrayList<>();
@@ -126,14 +131,31 @@ public final class MigrateStores {
         return report;
     }
 
-    private <T> Counts copy(Kind<T> kind, boolean newPass, PageWrites writes) {
-        // A dry run plans a whole pass from the start and saves nothing.
-        Position position = newPass || dryRun
-                ? Position.START
-                : checkpoint.load(kind.type()).orElse(Position.START);
-        if (position.done()) {
-            return Counts.NONE;
+    /**
+     * Where a run with {@code checkpoint} resumes: the record types its pass finished or left part-copied, with their
+     * saved positions. Every other type is copied from its start: all of them when the last pass finished (a new pass),
+     * and those after the first unfinished one, which the pass has not reached (types are copied in order, so a "done"
+     * such a type holds is an earlier pass's).
+     */
+    public static Map<MigrationRecordType, Position> resumePositions(MigrationCheckpoint checkpoint) {
+        List<Kind<?>> kinds = MigrationRecords.all();
+        Map<MigrationRecordType, Position> resume = new EnumMap<>(MigrationRecordType.class);
+        for (Kind<?> kind : kinds) {
+            Optional<Position> position = checkpoint.load(kind.type());
+            if (position.isEmpty()) {
+                break;
+            }
+            resume.put(kind.type(), position.get());
+            if (!position.get().done()) {
+                break;
+            }
         }
+        boolean finished =
+                resume.size() == kinds.size() && resume.values().stream().allMatch(Position::done);
+        return finished ? Map.of() : Collections.unmodifiableMap(resume);
+    }
+
+    private <T> Counts copy(Kind<T> kind, Position position, PageWrites writes) {
         return new MigrationPass<>(kind, source, target, batchSize, dryRun, checkpoint, listener, writes).run(position);
     }
 
