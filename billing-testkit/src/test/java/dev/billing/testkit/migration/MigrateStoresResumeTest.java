@@ -15,6 +15,7 @@ import dev.billing.testkit.fake.InMemoryBillingStores;
 import dev.billing.testkit.fake.InMemoryMigrationCheckpoint;
 import java.time.Duration;
 import java.util.Arrays;
+import java.util.LinkedHashMap;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
@@ -71,17 +72,15 @@ class MigrateStoresResumeTest {
 
     @Test
     void aRunResumesThePassItsCheckpointIsPartOfAndNothingElse() {
-        Position links = new Position("links-end", 30, true);
-        Position subscriptions = new Position("subscriptions-14", 14, false);
+        Map<MigrationRecordType, Position> stoppedInSubscriptions = new LinkedHashMap<>();
+        stoppedInSubscriptions.put(MigrationRecordType.CUSTOMER_LINKS, new Position("links-end", 30, true));
+        stoppedInSubscriptions.put(MigrationRecordType.SUBSCRIPTIONS, new Position("subscriptions-14", 14, false));
         assertThat(MigrateStores.resumePositions(checkpoint)).as("a first run").isEmpty();
 
-        checkpoint.save(MigrationRecordType.CUSTOMER_LINKS, links);
-        checkpoint.save(MigrationRecordType.SUBSCRIPTIONS, subscriptions);
+        stoppedInSubscriptions.forEach(checkpoint::save);
         assertThat(MigrateStores.resumePositions(checkpoint))
                 .as("a first pass stopped in the subscriptions")
-                .containsExactly(
-                        Map.entry(MigrationRecordType.CUSTOMER_LINKS, links),
-                        Map.entry(MigrationRecordType.SUBSCRIPTIONS, subscriptions));
+                .containsExactlyEntriesOf(stoppedInSubscriptions);
 
         for (MigrationRecordType type : MigrationRecordType.values()) {
             checkpoint.save(type, new Position(type.wireName() + "-end", 30, true));
@@ -90,13 +89,10 @@ class MigrateStoresResumeTest {
                 .as("a finished pass: the next run is a new one")
                 .isEmpty();
 
-        checkpoint.save(MigrationRecordType.CUSTOMER_LINKS, links);
-        checkpoint.save(MigrationRecordType.SUBSCRIPTIONS, subscriptions);
+        stoppedInSubscriptions.forEach(checkpoint::save);
         assertThat(MigrateStores.resumePositions(checkpoint))
                 .as("a second pass stopped in the subscriptions: the types after them are the first pass's")
-                .containsExactly(
-                        Map.entry(MigrationRecordType.CUSTOMER_LINKS, links),
-                        Map.entry(MigrationRecordType.SUBSCRIPTIONS, subscriptions));
+                .containsExactlyEntriesOf(stoppedInSubscriptions);
     }
 
     private MigrationReport copy() {
