@@ -34,6 +34,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.EnumMap;
 import java.util.HashMap;
@@ -356,9 +357,30 @@ class MigrateSupabaseIT {
                     .contains("MISMATCH in inbox_entries, usage_counters.")
                     .contains("different: " + event)
                     .contains("different: " + counter);
+            // The catching-up pass is stopped (SIGTERM) in its first pages: the types after the one it stopped in
+            // still say "done" from the pass before, and the run that resumes it must copy them all the same.
+            Path thirdLog = dir.resolve("third.log");
+            Process third = launch(env, thirdLog, command);
+            awaitNewPassSaved(checkpoint, third, thirdLog);
+            third.destroy();
+            resume(third);
+            assertThat(third.waitFor(HANG.toSeconds(), TimeUnit.SECONDS)).isTrue();
+            assertThat(third.exitValue())
+                    .as(Files.readString(thirdLog, StandardCharsets.UTF_8))
+                    .isEqualTo(143);
+            MigrationRecordType stopped = Arrays.stream(MigrationRecordType.values())
+                    .filter(type -> !positions(checkpoint).get(type).done())
+                    .findFirst()
+                    .orElseThrow();
+            assertThat(stopped).isLessThan(MigrationRecordType.INBOX_ENTRIES);
+            System.out.printf("Stopped (SIGTERM) the catching-up pass in %s%n", stopped.wireName());
             CliConfigTest.Run caughtUp = CliConfigTest.run(env, command);
             assertThat(caughtUp.exit()).as(caughtUp.out() + caughtUp.err()).isZero();
-            assertThat(caughtUp.out()).contains("Verified: Postgres holds exactly what Supabase holds.");
+            assertThat(caughtUp.out())
+                    .contains("Resuming from the checkpoint: customer_links ")
+                    .contains(stopped.wireName() + " ")
+                    .doesNotContain("usage_counters done")
+                    .contains("Verified: Postgres holds exactly what Supabase holds.");
             assertThat(rows(caughtUp.out())).allSatisfy((type, row) -> {
                 long expected =
                         type == MigrationRecordType.INBOX_ENTRIES || type == MigrationRecordType.USAGE_COUNTERS ? 1 : 0;
@@ -604,6 +626,23 @@ class MigrateSupabaseIT {
         long copied = positions.containsKey(current) ? positions.get(current).copied() : 0;
         long ahead = count(target, current) - copied;
         return ahead >= 1 && ahead <= 250;
+    }
+
+    /**
+     * Waits until a pass after a finished one has saved its first position (the links no longer say "done"), and
+     * freezes the process there (SIGSTOP), as {@link #awaitMidBatch} does.
+     */
+    static void awaitNewPassSaved(Path checkpoint, Process process, Path log) throws Exception {
+        long deadline = System.nanoTime() + HANG.toNanos();
+        while (System.nanoTime() < deadline && process.isAlive()) {
+            Position links = positions(checkpoint).get(MigrationRecordType.CUSTOMER_LINKS);
+            if (links != null && !links.done()) {
+                signal(process, "STOP");
+                return;
+            }
+            Thread.sleep(1);
+        }
+        throw new AssertionError("the new pass saved no position:\n" + Files.readString(log, StandardCharsets.UTF_8));
     }
 
     static void resume(Process process) throws Exception {
