@@ -168,7 +168,8 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
                 checkpoint.load(type).ifPresent(position -> before.put(type, position));
             }
         }
-        // What this run resumes: not every saved position when the last pass finished or stopped before a type.
+        // Not every saved position is resumed: after a finished pass, or past the type a pass stopped in, it is an
+        // earlier pass's.
         Map<MigrationRecordType, MigrationCheckpoint.Position> resumed =
                 checkpoint == null ? Map.of() : MigrateStores.resumePositions(checkpoint);
         if (allDone(before)) {
