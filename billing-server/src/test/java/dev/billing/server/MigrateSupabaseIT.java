@@ -17,6 +17,7 @@ import dev.billing.postgres.PostgresConfig;
 import dev.billing.server.SupabaseSeed.Kind;
 import dev.billing.server.SupabaseSeed.User;
 import dev.billing.supabase.SupabaseSql;
+import dev.billing.testkit.Await;
 import dev.billing.testkit.auth.TokenMinter;
 import dev.billing.testkit.http.Http;
 import dev.billing.testkit.postgres.PostgresFixture;
@@ -633,16 +634,18 @@ class MigrateSupabaseIT {
      * freezes the process there (SIGSTOP), as {@link #awaitMidBatch} does.
      */
     static void awaitNewPassSaved(Path checkpoint, Process process, Path log) throws Exception {
-        long deadline = System.nanoTime() + HANG.toNanos();
-        while (System.nanoTime() < deadline && process.isAlive()) {
-            Position links = positions(checkpoint).get(MigrationRecordType.CUSTOMER_LINKS);
-            if (links != null && !links.done()) {
-                signal(process, "STOP");
-                return;
-            }
-            Thread.sleep(1);
+        Await.until(
+                "the new pass saved a position, or ended",
+                HANG,
+                () -> !process.isAlive()
+                        || !positions(checkpoint)
+                                .get(MigrationRecordType.CUSTOMER_LINKS)
+                                .done());
+        if (!process.isAlive()) {
+            throw new AssertionError(
+                    "the new pass ended before it saved a position:\n" + Files.readString(log, StandardCharsets.UTF_8));
         }
-        throw new AssertionError("the new pass saved no position:\n" + Files.readString(log, StandardCharsets.UTF_8));
+        signal(process, "STOP");
     }
 
     static void resume(Process process) throws Exception {

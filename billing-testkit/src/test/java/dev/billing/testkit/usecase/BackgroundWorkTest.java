@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -85,6 +86,12 @@ class BackgroundWorkTest {
 
     private Billing billing() {
         return billing(notifier, UnaryOperator.identity(), UnaryOperator.identity());
+    }
+
+    /** On the host's scheduler, watched by {@code observer}. */
+    private Billing billingOn(ScheduledExecutorService host, WorkObserver observer) {
+        return billing(
+                notifier, UnaryOperator.identity(), b -> b.scheduler(host).observer(observer));
     }
 
     /** A paid one-time purchase: processing it records the purchase and sends a receipt. */
@@ -285,15 +292,12 @@ class BackgroundWorkTest {
         HeldScheduler host = new HeldScheduler();
         List<Integer> sent = java.util.Collections.synchronizedList(new ArrayList<>());
         try {
-            Billing billing = billing(
-                    notifier,
-                    UnaryOperator.identity(),
-                    b -> b.scheduler(host).observer(new WorkObserver() {
-                        @Override
-                        public void meterReportsSent(int accepted) {
-                            sent.add(accepted);
-                        }
-                    }));
+            Billing billing = billingOn(host, new WorkObserver() {
+                @Override
+                public void meterReportsSent(int accepted) {
+                    sent.add(accepted);
+                }
+            });
             subscribeToPro(billing, "user_1");
             for (int i = 0; i < 250; i++) {
                 billing.recordUsage(UserId.of("user_1"), "api_calls", 1, "backlog-" + i);
@@ -322,15 +326,12 @@ class BackgroundWorkTest {
         CountDownLatch atStripe = new CountDownLatch(1);
         CountDownLatch release = new CountDownLatch(1);
         try {
-            Billing billing = billing(
-                    notifier,
-                    UnaryOperator.identity(),
-                    b -> b.scheduler(host).observer(new WorkObserver() {
-                        @Override
-                        public void inboxRun(int claimed) {
-                            inboxRuns.incrementAndGet();
-                        }
-                    }));
+            Billing billing = billingOn(host, new WorkObserver() {
+                @Override
+                public void inboxRun(int claimed) {
+                    inboxRuns.incrementAndGet();
+                }
+            });
             subscribeToPro(billing, "user_1");
             gateway.beforeNext(FakePaymentGateway.Operation.REPORT_METER_EVENT, () -> {
                 atStripe.countDown();
