@@ -5,9 +5,11 @@ import static org.quicktheories.api.Pair.of;
 import static org.quicktheories.generators.Generate.booleans;
 import static org.quicktheories.generators.Generate.range;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
+import org.quicktheories.api.Pair;
 import org.quicktheories.core.Configuration;
 import org.quicktheories.core.Gen;
 import org.quicktheories.core.Strategy;
@@ -37,31 +39,31 @@ class BillingInvariantsIT {
 
     @Test
     void invariantsHoldOnPostgres() {
-        property(EXAMPLES, 0, World::onPostgres);
+        property(EXAMPLES, 0, false, World::onPostgres);
     }
 
     /** Other sequences again (the seed moved by two), on Postgres with an erasure that ends the subscriptions. */
     @Test
     void invariantsHoldOnPostgresWhenErasureCancels() {
-        property(CANCELLING_EXAMPLES, 2, () -> World.onPostgres(true));
+        property(CANCELLING_EXAMPLES, 2, false, () -> World.onPostgres(true));
     }
 
     /** Other sequences again (the seed moved by three), on Postgres with re-fetch off. */
     @Test
     void invariantsHoldOnPostgresWithoutRefetch() {
-        property(SNAPSHOT_EXAMPLES, 3, World::onPostgresWithoutRefetch);
+        property(SNAPSHOT_EXAMPLES, 3, false, World::onPostgresWithoutRefetch);
     }
 
     /** Other sequences than Postgres's (the default seed moved by one), on the Supabase store. */
     @Test
     void invariantsHoldOnSupabase() {
-        property(SUPABASE_EXAMPLES, 1, World::onSupabase);
+        property(SUPABASE_EXAMPLES, 1, true, World::onSupabase);
     }
 
     /** Other sequences again (the seed moved by four), on the Supabase store with re-fetch off. */
     @Test
     void invariantsHoldOnSupabaseWithoutRefetch() {
-        property(SUPABASE_SNAPSHOT_EXAMPLES, 4, World::onSupabaseWithoutRefetch);
+        property(SUPABASE_SNAPSHOT_EXAMPLES, 4, true, World::onSupabaseWithoutRefetch);
     }
 
     /**
@@ -304,6 +306,32 @@ class BillingInvariantsIT {
         }
     }
 
+    /**
+     * The move off Supabase begun while the server runs, where other features meet it: accounts copied, then one
+     * erased, one refunded and a retention pass deleting rows the copy holds, a second pass, then more work and
+     * another erasure. The last pass, the server stopped, must leave a copy whose exports are Supabase's and whose
+     * tables hold no trace of either erased person.
+     */
+    @Test
+    void aMoveBegunWhileServingCatchesUpOnErasuresRetentionAndNewWork() {
+        try (World world = World.onSupabase()) {
+            run(
+                    world,
+                    List.of(
+                            new PaymentSteps.StartCheckout(0, 0, true),
+                            new PaymentSteps.StartCheckout(1, 1, true),
+                            new PaymentSteps.GuestBuy(2, 0),
+                            new WorldSteps.MovePass(0),
+                            new WorldSteps.Erase(0, false),
+                            new AccountSteps.Refund(1, 0, true, false),
+                            new WorldSteps.Retention(2),
+                            new WorldSteps.MovePass(1),
+                            new PaymentSteps.StartCheckout(Run.USERS, 0, true),
+                            new PaymentSteps.Claim(2),
+                            new WorldSteps.Erase(1, true)));
+        }
+    }
+
     /** Runs one fixed sequence in a Postgres world of its own. */
     private static void onPostgres(Step... steps) {
         try (World world = World.onPostgres()) {
@@ -311,9 +339,10 @@ class BillingInvariantsIT {
         }
     }
 
-    private static void property(int examples, long seedOffset, java.util.function.Supplier<World> worlds) {
+    private static void property(
+            int examples, long seedOffset, boolean supabase, java.util.function.Supplier<World> worlds) {
         qt(() -> strategy(examples, seedOffset))
-                .forAll(sequences())
+                .forAll(sequences(supabase))
                 .describedAs(BillingInvariantsIT::describe)
                 .checkAssert(steps -> {
                     try (World world = worlds.get()) {
@@ -360,17 +389,20 @@ class BillingInvariantsIT {
         return steps.stream().map(Step::toString).collect(Collectors.joining("\n  ", "\n  ", "\n"));
     }
 
-    static Gen<List<Step>> sequences() {
-        return SourceDSL.lists().of(step()).ofSizeBetween(3, MAX_STEPS);
+    static Gen<List<Step>> sequences(boolean supabase) {
+        return SourceDSL.lists().of(step(supabase)).ofSizeBetween(3, MAX_STEPS);
     }
 
-    /** Every kind of step, weighted towards what users do most. */
+    /**
+     * Every kind of step, weighted towards what users do most; on the Supabase store, passes of the move off it
+     * while the server runs too.
+     */
     @SuppressWarnings("unchecked")
-    static Gen<Step> step() {
+    static Gen<Step> step(boolean supabase) {
         // user0 and the organization take most steps, so that steps meet on one account more often.
         Gen<Integer> party = range(0, Run.USERS).mix(Generate.pick(List.of(0, Run.USERS)), 40);
         Gen<Integer> small = range(0, 7);
-        return Generate.frequency(List.of(
+        List<Pair<Integer, Gen<Step>>> steps = new ArrayList<>(List.of(
                 of(14, party.zip(range(0, 3), booleans().mix(Generate.constant(true), 60), (p, plan, pay) ->
                         (Step) new PaymentSteps.StartCheckout(p, plan, pay))),
                 of(6, party.zip(small, booleans().mix(Generate.constant(false), 60), (p, s, d) ->
@@ -420,5 +452,9 @@ class BillingInvariantsIT {
                 of(3, party.zip(range(0, AccountSteps.AtStripe.ACTIONS - 1), small, booleans(), (p, a, c, then) ->
                         (Step) new WorldSteps.Reconcile(p, then ? new AccountSteps.AtStripe(p, a, c) : null))),
                 of(2, party.zip(booleans(), (p, a) -> (Step) new WorldSteps.Erase(p, a)))));
+        if (supabase) {
+            steps.add(of(3, range(0, 2).map(b -> (Step) new WorldSteps.MovePass(b))));
+        }
+        return Generate.frequency(steps);
     }
 }

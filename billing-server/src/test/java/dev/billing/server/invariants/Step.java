@@ -39,6 +39,7 @@ sealed interface Step
                 WorldSteps.Membership,
                 WorldSteps.Redeliver,
                 WorldSteps.Replay,
+                WorldSteps.MovePass,
                 WorldSteps.Export,
                 WorldSteps.Reconcile,
                 WorldSteps.Erase {

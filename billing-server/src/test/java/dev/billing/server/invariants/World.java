@@ -116,6 +116,8 @@ final class World implements AutoCloseable {
 
     private final List<AutoCloseable> resources;
     private final List<String> erased = new ArrayList<>();
+    /** Where the store moves to, once a pass of {@code migrate-supabase} has needed it. */
+    private StoreMove.Target moveTarget;
     /** The server's environment: what the CLI's commands are given to reach the same store. */
     private final Map<String, String> env;
 
@@ -307,6 +309,15 @@ final class World implements AutoCloseable {
                         store.equals("supabase") ? "billing_projection_changes" : "projection_changes",
                         "which customers' projection changed lately, for other instances' caches: ids only, pruned after "
                                 + "ten minutes, not an account's data");
+    }
+
+    /** The database the store moves to and the move's checkpoint, the same for every pass of one sequence. */
+    synchronized StoreMove.Target moveTarget() {
+        if (moveTarget == null) {
+            moveTarget = new StoreMove.Target();
+            resources.add(0, moveTarget);
+        }
+        return moveTarget;
     }
 
     BillingStores stores() {
