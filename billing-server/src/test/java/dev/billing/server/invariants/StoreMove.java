@@ -5,7 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.billing.core.error.StoreException;
+import dev.billing.core.migration.MigrateStores;
+import dev.billing.core.model.migration.MigrationRecordType;
+import dev.billing.core.port.BillingStores;
+import dev.billing.core.port.MigrationCheckpoint;
+import dev.billing.postgres.PostgresBillingStores;
 import dev.billing.server.CliConfigTest;
+import dev.billing.server.FileMigrationCheckpoint;
+import dev.billing.supabase.SupabaseBillingStores;
 import dev.billing.testkit.postgres.PersonalDataScan;
 import dev.billing.testkit.postgres.PostgresFixture;
 import dev.billing.testkit.postgres.TestDatabase;
@@ -18,6 +26,8 @@ import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicInteger;
 import java.util.stream.Stream;
 
 /**
@@ -26,7 +36,9 @@ import java.util.stream.Stream;
  * from the copy is the export from Supabase, erased parties included, and no erased person appears in the copy's
  * tables (docs/MIGRATION.md). Both exports are the {@code export} command's, the one on each store, so they differ
  * only by what the copy lost or changed. A sequence may have run earlier passes into the same database while the
- * server ran ({@link WorldSteps.MovePass}): the last pass must then catch up on everything since.
+ * server ran ({@link WorldSteps.MovePass}): the last pass must then catch up on everything since. The last pass is
+ * cut first, at a point that depends on the sequence ({@link CutPoint}), and the command resumes it from where the
+ * cut left it.
  */
 final class StoreMove {
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -34,6 +46,11 @@ final class StoreMove {
     private static final int MISMATCH = 3;
     /** The command's default page. */
     private static final int DEFAULT_BATCH = 500;
+    /**
+     * The cut pass's page: small, so that a cut usually falls after a type's first saved position (a cut in a type's
+     * first page, after a finished pass, leaves that pass's "done" and the command starts a new pass).
+     */
+    private static final int CUT_BATCH = 3;
 
     private StoreMove() {}
 
@@ -54,7 +71,11 @@ final class StoreMove {
                 "a pass of migrate-supabase, " + batchSize + " records a page, while serve runs: exit " + pass.exit());
     }
 
-    static void check(Run r) {
+    /**
+     * The move after the last step. Its pass is first cut at {@code cutAt} (the core's engine on the real stores,
+     * with the command's checkpoint file), then the command resumes it from that checkpoint.
+     */
+    static void check(Run r, CutPoint cutAt) {
         World world = r.world;
         world.stopServer();
         Map<String, String> source = world.env();
@@ -64,11 +85,17 @@ final class StoreMove {
         }
         Target copy = world.moveTarget();
         int earlier = copy.passes;
+        Stopped cut = cutPass(world, copy, cutAt);
         CliConfigTest.Run moved = pass(world, copy, DEFAULT_BATCH);
         assertThat(moved.exit())
                 .as("migrate-supabase exits 0 (copied and verified):%n%s%s", moved.out(), moved.err())
                 .isZero();
         assertThat(moved.out()).contains("Source and target hold the same records.");
+        if (cut.partCopied()) {
+            assertThat(moved.out())
+                    .as("the run after a pass %s resumes it", cut.where())
+                    .contains("Resuming from the checkpoint");
+        }
 
         Map<String, String> target = new HashMap<>(source);
         target.remove("BILLING_STORE");
@@ -102,8 +129,109 @@ final class StoreMove {
                     .as("erased personal data in the Postgres copy, after %d earlier pass(es)", earlier)
                     .isEmpty();
         }
-        r.log.add("the store moved to Postgres (" + (earlier == 0 ? "one pass" : earlier + 1 + " passes")
-                + "): copied, verified, every export the same");
+        String moves = "the store moved to Postgres (" + (earlier == 0 ? "one pass" : earlier + 1 + " passes")
+                + ", the last " + cut.where() + " at " + cutAt
+                + (moved.out().contains("Resuming from the checkpoint") ? ", resumed from its checkpoint" : "")
+                + "): copied, verified, every export the same";
+        r.log.add(moves);
+        System.out.println("invariant sequence " + r.id + ": " + moves);
+    }
+
+    /**
+     * Where the move's last pass is cut: {@code calls} calls to the target after the {@code save}-th position it saved
+     * within a type (a page that was not its type's last), so that the command finds a type part-copied to resume.
+     */
+    record CutPoint(int save, int calls) {
+        /** One of 36 cut points, chosen by {@code seed}. */
+        static CutPoint of(int seed) {
+            return new CutPoint(1 + Math.floorMod(seed, 12), 1 + Math.floorMod(seed / 12, 3));
+        }
+
+        @Override
+        public String toString() {
+            return calls + " call(s) after its saved position " + save;
+        }
+    }
+
+    /** Where a cut pass stopped, and whether it left a type part-copied (which the next run must resume). */
+    private record Stopped(String where, boolean partCopied) {}
+
+    /**
+     * A pass of the engine {@code migrate-supabase} runs, into the target through stores cut at {@code point}, saving
+     * where it stands in the target's checkpoint file as the command does (a pass with fewer saves finishes).
+     */
+    private static Stopped cutPass(World world, Target target, CutPoint point) {
+        Map<String, String> env = world.env();
+        try (BillingStores source =
+                        SupabaseBillingStores.create(env.get("SUPABASE_URL"), env.get("SUPABASE_SERVICE_ROLE_KEY"));
+                BillingStores copy = PostgresBillingStores.create(target.database.postgresUrl())) {
+            Map<MigrationRecordType, MigrationCheckpoint.Position> before = positions(target);
+            CutStores.Cut cut = CutStores.of(copy);
+            MigrationCheckpoint file = new FileMigrationCheckpoint(target.checkpoint);
+            AtomicInteger saves = new AtomicInteger();
+            MigrationCheckpoint checkpoint = new MigrationCheckpoint() {
+                @Override
+                public Optional<MigrationCheckpoint.Position> load(MigrationRecordType type) {
+                    return file.load(type);
+                }
+
+                @Override
+                public void save(MigrationRecordType type, MigrationCheckpoint.Position position) {
+                    file.save(type, position);
+                    if (!position.done() && saves.incrementAndGet() == point.save()) {
+                        cut.after(point.calls());
+                    }
+                }
+            };
+            try {
+                MigrateStores.from(source)
+                        .to(cut.stores())
+                        .batchSize(CUT_BATCH)
+                        .checkpoint(checkpoint)
+                        .run();
+            } catch (StoreException e) {
+                if (!cut.happened()) {
+                    throw e;
+                }
+            }
+            target.passes++;
+            return cut.happened() ? where(before, target) : new Stopped("not cut (" + saves + " saves)", false);
+        }
+    }
+
+    /**
+     * Where the checkpoint says a cut pass stopped: in the last type whose position it saved, or in the first page of
+     * the type after it (whose position is still an earlier pass's, or none).
+     */
+    private static Stopped where(Map<MigrationRecordType, MigrationCheckpoint.Position> before, Target target) {
+        Map<MigrationRecordType, MigrationCheckpoint.Position> after = positions(target);
+        MigrationRecordType[] types = MigrationRecordType.values();
+        int last = -1;
+        for (int i = 0; i < types.length; i++) {
+            if (after.containsKey(types[i]) && !after.get(types[i]).equals(before.get(types[i]))) {
+                last = i;
+            }
+        }
+        if (last >= 0 && !after.get(types[last]).done()) {
+            return new Stopped(
+                    "cut in " + types[last].wireName() + " ("
+                            + after.get(types[last]).copied() + " copied)",
+                    true);
+        }
+        return new Stopped(
+                last + 1 < types.length
+                        ? "cut in the first page of " + types[last + 1].wireName()
+                        : "cut once it had copied everything",
+                false);
+    }
+
+    private static Map<MigrationRecordType, MigrationCheckpoint.Position> positions(Target target) {
+        FileMigrationCheckpoint checkpoint = new FileMigrationCheckpoint(target.checkpoint);
+        Map<MigrationRecordType, MigrationCheckpoint.Position> positions = new HashMap<>();
+        for (MigrationRecordType type : MigrationRecordType.values()) {
+            checkpoint.load(type).ifPresent(p -> positions.put(type, p));
+        }
+        return positions;
     }
 
     /** One run of {@code migrate-supabase} into the target, with its checkpoint. */
