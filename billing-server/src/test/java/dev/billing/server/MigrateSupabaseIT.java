@@ -358,8 +358,8 @@ class MigrateSupabaseIT {
                     .contains("MISMATCH in inbox_entries, usage_counters.")
                     .contains("different: " + event)
                     .contains("different: " + counter);
-            // The catching-up pass is stopped (SIGTERM) in its first pages: the types after the one it stopped in
-            // still say "done" from the pass before, and the run that resumes it must copy them all the same.
+            // The catching-up pass is stopped (SIGTERM) in its first pages: the run that resumes it must resume the
+            // type it stopped in and copy every type after it, although the pass before had finished them.
             Path thirdLog = dir.resolve("third.log");
             Process third = launch(env, thirdLog, command);
             awaitNewPassSaved(checkpoint, third, thirdLog);
@@ -630,17 +630,17 @@ class MigrateSupabaseIT {
     }
 
     /**
-     * Waits until a pass after a finished one has saved its first position (the links no longer say "done"), and
-     * freezes the process there (SIGSTOP), as {@link #awaitMidBatch} does.
+     * Waits until a pass after a finished one has saved its first page of links (set back to their start when the
+     * pass began, then part-copied), and freezes the process there (SIGSTOP), as {@link #awaitMidBatch} does.
      */
     static void awaitNewPassSaved(Path checkpoint, Process process, Path log) throws Exception {
-        Await.until(
-                "the new pass saved a position, or ended",
-                HANG,
-                () -> !process.isAlive()
-                        || !positions(checkpoint)
-                                .get(MigrationRecordType.CUSTOMER_LINKS)
-                                .done());
+        Await.until("the new pass saved a position, or ended", HANG, () -> {
+            if (!process.isAlive()) {
+                return true;
+            }
+            Position links = positions(checkpoint).get(MigrationRecordType.CUSTOMER_LINKS);
+            return !links.done() && links.copied() > 0;
+        });
         if (!process.isAlive()) {
             throw new AssertionError(
                     "the new pass ended before it saved a position:\n" + Files.readString(log, StandardCharsets.UTF_8));

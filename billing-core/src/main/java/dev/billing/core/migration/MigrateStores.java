@@ -104,6 +104,13 @@ public final class MigrateStores {
         List<Kind<?>> kinds = MigrationRecords.all();
         // A dry run plans a whole pass from the start and saves nothing.
         Map<MigrationRecordType, Position> resume = dryRun ? Map.of() : resumePositions(checkpoint);
+        if (!dryRun && resume.isEmpty()) {
+            // A new pass forgets the last one's positions: a stop in a type's first page then resumes that type,
+            // instead of finding the finished pass's "done" on it and starting everything over.
+            for (Kind<?> kind : kinds) {
+                checkpoint.save(kind.type(), Position.START);
+            }
+        }
         List<Counts> copies = new ArrayList<>();
         try (PageWrites writes = new PageWrites(writers)) {
             for (Kind<?> kind : kinds) {

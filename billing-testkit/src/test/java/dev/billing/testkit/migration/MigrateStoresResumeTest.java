@@ -20,12 +20,18 @@ import java.util.Map;
 import org.junit.jupiter.api.Test;
 
 /**
- * {@link MigrateStores} resuming a pass that came after a finished one: the checkpoint then holds this pass's
- * positions for the types it reached and the finished pass's for the others.
+ * {@link MigrateStores} resuming a pass that came after a finished one: the pass set every type back to its start when
+ * it began, so the checkpoint holds this pass's positions only (a checkpoint an earlier version left may still hold
+ * the finished pass's "done" on the types after the one it stopped in: {@link MigrateStores#resumePositions} copies
+ * those again).
  */
 class MigrateStoresResumeTest {
     private static final int N = 30;
     private static final String KEY = String.format("bsk_%016x", 0);
+    /** A page larger than any type's records here. */
+    private static final int BIG_PAGE = 500;
+    /** Target calls that take a pass over these stores past the links and into the next type's page. */
+    private static final int CALLS_PAST_THE_LINKS = 3;
 
     private final InMemoryBillingStores source = InMemoryBillingStores.create();
     private final InMemoryBillingStores target = InMemoryBillingStores.create();
@@ -44,18 +50,14 @@ class MigrateStoresResumeTest {
 
         assertThatThrownBy(this::copy).isInstanceOf(StoreUnavailableException.class);
 
-        // What makes the case: the second pass stopped in an early type, after finishing the one before it, so the
-        // types after it still say "done", from the first pass.
+        // What makes the case: the second pass stopped in an early type, after finishing the one before it; the types
+        // after it must not count as done, although the first pass finished them.
         MigrationRecordType stopped = Arrays.stream(MigrationRecordType.values())
                 .filter(t -> !checkpoint.load(t).map(Position::done).orElse(false))
                 .findFirst()
                 .orElseThrow();
         assertThat(stopped.ordinal()).isBetween(1, MigrationRecordType.SERVICE_KEYS.ordinal() - 1);
-        assertThat(checkpoint
-                        .load(MigrationRecordType.SERVICE_KEYS)
-                        .orElseThrow()
-                        .done())
-                .isTrue();
+        assertThat(checkpoint.load(MigrationRecordType.SERVICE_KEYS)).contains(Position.START);
         target.storeSwitch().up();
 
         MigrationReport resumed = copy();
@@ -68,6 +70,39 @@ class MigrateStoresResumeTest {
                 .isEqualTo(source.stores().serviceKeys().find(KEY).map(ServiceKey::revokedAt))
                 .isPresent();
         assertThat(copy().written()).as("a third pass finds nothing to write").isZero();
+    }
+
+    @Test
+    void aSecondPassStoppedInATypesFirstPageResumesThatTypeAndRereadsNoneBefore() {
+        assertThat(copy(BIG_PAGE).matches()).isTrue();
+        source.stores().serviceKeys().revoke(KEY, T0.plus(Duration.ofDays(2)));
+        // Every type fits in one page: wherever the pass stops, it is in a type's first page, before that type's
+        // first position of this pass is saved.
+        target.storeSwitch().failAfter(CALLS_PAST_THE_LINKS, Integer.MAX_VALUE);
+
+        assertThatThrownBy(() -> copy(BIG_PAGE)).isInstanceOf(StoreUnavailableException.class);
+
+        target.storeSwitch().up();
+        Map<MigrationRecordType, Position> resumes = MigrateStores.resumePositions(checkpoint);
+        assertThat(resumes)
+                .as("the pass is resumed, not started over for the first pass's \"done\" on the type it stopped in")
+                .isNotEmpty();
+        MigrationRecordType stopped = resumes.keySet().stream()
+                .filter(t -> !resumes.get(t).done())
+                .findFirst()
+                .orElseThrow();
+        assertThat(stopped.ordinal()).as("stopped after the links").isPositive();
+        assertThat(resumes.get(stopped)).isEqualTo(Position.START);
+
+        MigrationReport resumed = copy(BIG_PAGE);
+
+        assertThat(resumed.matches()).as(resumed.summary()).isTrue();
+        assertThat(resumed.types().get(0).read())
+                .as("the links, done in this pass, are not read again")
+                .isZero();
+        assertThat(target.stores().serviceKeys().find(KEY).map(ServiceKey::revokedAt))
+                .isEqualTo(source.stores().serviceKeys().find(KEY).map(ServiceKey::revokedAt))
+                .isPresent();
     }
 
     @Test
@@ -96,9 +131,13 @@ class MigrateStoresResumeTest {
     }
 
     private MigrationReport copy() {
+        return copy(7);
+    }
+
+    private MigrationReport copy(int batchSize) {
         return MigrateStores.from(source.stores())
                 .to(target.stores())
-                .batchSize(7)
+                .batchSize(batchSize)
                 .checkpoint(checkpoint)
                 .run();
     }

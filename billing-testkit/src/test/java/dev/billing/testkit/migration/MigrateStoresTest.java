@@ -135,7 +135,9 @@ class MigrateStoresTest {
         assertThat(subscriptions.done()).isFalse();
         assertThat(subscriptions.copied()).isEqualTo(7);
         assertThat(subscriptions.cursor()).isNotNull();
-        assertThat(saved.load(MigrationRecordType.INVOICES)).isEmpty();
+        assertThat(saved.load(MigrationRecordType.INVOICES))
+                .as("not reached: where the pass set every type when it began")
+                .contains(MigrationCheckpoint.Position.START);
         target.storeSwitch().up();
 
         MigrationReport resumed = MigrateStores.from(source.stores())
