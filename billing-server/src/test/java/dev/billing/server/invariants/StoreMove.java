@@ -46,10 +46,7 @@ final class StoreMove {
     private static final int MISMATCH = 3;
     /** The command's default page. */
     private static final int DEFAULT_BATCH = 500;
-    /**
-     * The cut pass's page: small, so that a cut usually falls after a type's first saved position (a cut in a type's
-     * first page, after a finished pass, leaves that pass's "done" and the command starts a new pass).
-     */
+    /** The cut pass's page: small, so that most types take several pages and a cut can fall after any of them. */
     private static final int CUT_BATCH = 3;
 
     private StoreMove() {}
@@ -91,7 +88,7 @@ final class StoreMove {
                 .as("migrate-supabase exits 0 (copied and verified):%n%s%s", moved.out(), moved.err())
                 .isZero();
         assertThat(moved.out()).contains("Source and target hold the same records.");
-        if (cut.partCopied()) {
+        if (cut.unfinished()) {
             assertThat(moved.out())
                     .as("the run after a pass %s resumes it", cut.where())
                     .contains("Resuming from the checkpoint");
@@ -153,8 +150,8 @@ final class StoreMove {
         }
     }
 
-    /** Where a cut pass stopped, and whether it left a type part-copied (which the next run must resume). */
-    private record Stopped(String where, boolean partCopied) {}
+    /** Where a cut pass stopped, and whether it left a type unfinished (which the next run must resume). */
+    private record Stopped(String where, boolean unfinished) {}
 
     /**
      * A pass of the engine {@code migrate-supabase} runs, into the target through stores cut at {@code point}, saving
@@ -165,7 +162,6 @@ final class StoreMove {
         try (BillingStores source =
                         SupabaseBillingStores.create(env.get("SUPABASE_URL"), env.get("SUPABASE_SERVICE_ROLE_KEY"));
                 BillingStores copy = PostgresBillingStores.create(target.database.postgresUrl())) {
-            Map<MigrationRecordType, MigrationCheckpoint.Position> before = positions(target);
             CutStores.Cut cut = CutStores.of(copy);
             MigrationCheckpoint file = new FileMigrationCheckpoint(target.checkpoint);
             AtomicInteger saves = new AtomicInteger();
@@ -178,7 +174,7 @@ final class StoreMove {
                 @Override
                 public void save(MigrationRecordType type, MigrationCheckpoint.Position position) {
                     file.save(type, position);
-                    if (!position.done() && saves.incrementAndGet() == point.save()) {
+                    if (!position.done() && position.copied() > 0 && saves.incrementAndGet() == point.save()) {
                         cut.after(point.calls());
                     }
                 }
@@ -195,34 +191,22 @@ final class StoreMove {
                 }
             }
             target.passes++;
-            return cut.happened() ? where(before, target) : new Stopped("not cut (" + saves + " saves)", false);
+            return cut.happened() ? where(target) : new Stopped("not cut (" + saves + " saves)", false);
         }
     }
 
-    /**
-     * Where the checkpoint says a cut pass stopped: in the last type whose position it saved, or in the first page of
-     * the type after it (whose position is still an earlier pass's, or none).
-     */
-    private static Stopped where(Map<MigrationRecordType, MigrationCheckpoint.Position> before, Target target) {
+    /** Where the checkpoint says a cut pass stopped: the first type it had not finished. */
+    private static Stopped where(Target target) {
         Map<MigrationRecordType, MigrationCheckpoint.Position> after = positions(target);
-        MigrationRecordType[] types = MigrationRecordType.values();
-        int last = -1;
-        for (int i = 0; i < types.length; i++) {
-            if (after.containsKey(types[i]) && !after.get(types[i]).equals(before.get(types[i]))) {
-                last = i;
+        for (MigrationRecordType type : MigrationRecordType.values()) {
+            MigrationCheckpoint.Position position = after.get(type);
+            if (position == null || !position.done()) {
+                return new Stopped(
+                        "cut in " + type.wireName() + " (" + (position == null ? 0 : position.copied()) + " copied)",
+                        true);
             }
         }
-        if (last >= 0 && !after.get(types[last]).done()) {
-            return new Stopped(
-                    "cut in " + types[last].wireName() + " ("
-                            + after.get(types[last]).copied() + " copied)",
-                    true);
-        }
-        return new Stopped(
-                last + 1 < types.length
-                        ? "cut in the first page of " + types[last + 1].wireName()
-                        : "cut once it had copied everything",
-                false);
+        return new Stopped("cut once it had copied everything", false);
     }
 
     private static Map<MigrationRecordType, MigrationCheckpoint.Position> positions(Target target) {
