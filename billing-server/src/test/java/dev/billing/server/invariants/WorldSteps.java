@@ -262,23 +262,26 @@ final class WorldSteps {
     /**
      * An operator starts the move off Supabase while the server still runs (docs/MIGRATION.md: copy while it runs,
      * stop writes before a second pass): a pass of {@code migrate-supabase}, so many records a page, into the
-     * sequence's Postgres copy. The steps after it change Supabase again, erasures and retention included, and the
-     * move after the last step ({@link StoreMove}) is a later pass that must catch up on all of it. Supabase only.
+     * sequence's Postgres copy; or the same pass stopped (the core's engine, cut at the call after its {@code cut}-th
+     * page saved within a type), which the next pass resumes. The steps after it change Supabase again, erasures and
+     * retention included, and the move after the last step ({@link StoreMove}) must catch up on all of it. Supabase
+     * only.
      */
-    record MovePass(int batch) implements Step {
+    record MovePass(int batch, int cut) implements Step {
         static final List<Integer> CHOICES = List.of(2, 50, 500);
 
         @Override
         public void run(Run r) {
             if (r.world.store.equals("supabase")) {
-                StoreMove.passWhileServing(r, CHOICES.get(Math.floorMod(batch, CHOICES.size())));
+                StoreMove.passWhileServing(r, CHOICES.get(Math.floorMod(batch, CHOICES.size())), Math.max(cut, 0));
             }
         }
 
         @Override
         public String toString() {
             return "a pass of migrate-supabase copies the store to Postgres while the server runs, "
-                    + CHOICES.get(Math.floorMod(batch, CHOICES.size())) + " records a page";
+                    + CHOICES.get(Math.floorMod(batch, CHOICES.size())) + " records a page"
+                    + (cut > 0 ? ", stopped after its page " + cut + " within a type" : "");
         }
     }
 
