@@ -334,6 +334,28 @@ class BillingInvariantsIT {
         }
     }
 
+    /**
+     * Deploys where features meet them: usage counted while Stripe's meter fails, then the same request again after
+     * a restart (a replay, not counted twice) while the unsent reports wait in the store; a Checkout started before
+     * a restart and paid after it; an organization's seats, members joining, another restart, a member leaving.
+     */
+    @Test
+    void deploysKeepUsageCheckoutAndSeatsWhole() {
+        int org = Run.USERS;
+        onPostgres(
+                new PaymentSteps.StartCheckout(0, 0, true),
+                new PaymentSteps.StartCheckout(1, 1, false),
+                new WorldSteps.MeterOutage(3),
+                new AccountSteps.Usage(0, 0, 11, 1),
+                new WorldSteps.Restart(),
+                new AccountSteps.Usage(0, 0, 11, 1),
+                new PaymentSteps.PayCheckout(1, 0, false),
+                new PaymentSteps.StartCheckout(org, 3, true),
+                new WorldSteps.JoinTogether(3),
+                new WorldSteps.Restart(),
+                new WorldSteps.Membership(Run.USERS + 1, false, false));
+    }
+
     /** Runs one fixed sequence in a Postgres world of its own. */
     private static void onPostgres(Step... steps) {
         try (World world = World.onPostgres()) {
@@ -457,6 +479,7 @@ class BillingInvariantsIT {
                 of(4, party.zip(range(0, AccountSteps.AtStripe.ACTIONS - 1), small, (p, a, c) ->
                         (Step) new AccountSteps.AtStripe(p, a, c))),
                 of(2, party.map(p -> (Step) new WorldSteps.Export(p))),
+                of(2, Generate.constant((Step) new WorldSteps.Restart())),
                 of(3, party.zip(range(0, AccountSteps.AtStripe.ACTIONS - 1), small, booleans(), (p, a, c, then) ->
                         (Step) new WorldSteps.Reconcile(p, then ? new AccountSteps.AtStripe(p, a, c) : null))),
                 of(2, party.zip(booleans(), (p, a) -> (Step) new WorldSteps.Erase(p, a)))));

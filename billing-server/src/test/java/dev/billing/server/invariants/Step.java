@@ -40,6 +40,7 @@ sealed interface Step
                 WorldSteps.Redeliver,
                 WorldSteps.Replay,
                 WorldSteps.MovePass,
+                WorldSteps.Restart,
                 WorldSteps.Export,
                 WorldSteps.Reconcile,
                 WorldSteps.Erase {

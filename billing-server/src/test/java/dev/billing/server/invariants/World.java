@@ -106,8 +106,11 @@ final class World implements AutoCloseable {
     final String duplicates;
 
     final StripeEmulator emulator;
-    final BillingServer server;
-    final Http http;
+    /** {@code serve}: another one after each restart ({@link #restartServer}). */
+    volatile BillingServer server;
+    /** A client of {@link #server}, at its port. */
+    volatile Http http;
+
     final StripeClient stripe;
     final TokenMinter minter;
     final DataSource database;
@@ -331,6 +334,22 @@ final class World implements AutoCloseable {
     /** Stops {@code serve} (its requests drained, its work finished): nothing writes to the store after it. */
     void stopServer() {
         server.close();
+    }
+
+    /**
+     * Stops {@code serve} and starts another on the same store and environment, as a deploy does: nothing the old
+     * process held in memory (caches, rate limits, background schedules, cursors) survives. The new one listens on a
+     * port of its own, and Stripe's webhook endpoint moves to it.
+     */
+    synchronized void restartServer() {
+        BillingServer old = server;
+        old.close();
+        emulator.removeWebhookEndpoints();
+        BillingServer started = serve(new HashMap<>(env), emulator);
+        resources.set(resources.indexOf(old), started);
+        server = started;
+        http = Http.local(started.port());
+        emulator.registerWebhookEndpoint("http://127.0.0.1:" + started.port() + "/webhooks/stripe", STRIPE_SECRET);
     }
 
     @Override

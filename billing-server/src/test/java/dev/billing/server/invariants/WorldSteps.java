@@ -285,6 +285,22 @@ final class WorldSteps {
         }
     }
 
+    /**
+     * A deploy: {@code serve} stopped (requests drained, work finished) and another started on the same store. What
+     * the old process kept in memory is gone; everything the invariants look at must not depend on it.
+     */
+    record Restart() implements Step {
+        @Override
+        public void run(Run r) {
+            r.world.restartServer();
+        }
+
+        @Override
+        public String toString() {
+            return "serve is restarted (a deploy)";
+        }
+    }
+
     /** The party (or an admin for it) exports its personal data; the export must hold every row about it. */
     record Export(int party) implements Step {
         @Override
