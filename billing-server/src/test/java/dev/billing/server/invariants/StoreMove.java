@@ -152,7 +152,7 @@ final class StoreMove {
 
     /**
      * Where the move's last pass is cut: {@code calls} calls to the target after the {@code save}-th position it saved
-     * within a type (a page that was not its type's last), so that the command finds a type part-copied to resume.
+     * within a type (a page that was not its type's last), so that the command finds a type unfinished to resume.
      */
     record CutPoint(int save, int calls) {
         /** One of 36 cut points, chosen by {@code seed}. */
