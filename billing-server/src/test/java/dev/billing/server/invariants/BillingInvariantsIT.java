@@ -276,17 +276,13 @@ class BillingInvariantsIT {
     /** The same on Supabase's store: the retirement through PostgREST, its audit trigger (033), export and erasure. */
     @Test
     void aCustomerDeletedAtStripeIsReplacedOnSupabaseToo() {
-        try (World world = World.onSupabase()) {
-            run(
-                    world,
-                    List.of(
-                            new PaymentSteps.StartCheckout(0, 2, true),
-                            new PaymentSteps.BuyItem(0, 0, 1),
-                            new AccountSteps.AtStripe(0, 7, 0),
-                            new PaymentSteps.StartCheckout(0, 1, true),
-                            new WorldSteps.Export(0),
-                            new WorldSteps.Erase(0, true)));
-        }
+        onSupabase(
+                new PaymentSteps.StartCheckout(0, 2, true),
+                new PaymentSteps.BuyItem(0, 0, 1),
+                new AccountSteps.AtStripe(0, 7, 0),
+                new PaymentSteps.StartCheckout(0, 1, true),
+                new WorldSteps.Export(0),
+                new WorldSteps.Erase(0, true));
     }
 
     /**
@@ -315,23 +311,19 @@ class BillingInvariantsIT {
      */
     @Test
     void aMoveBegunWhileServingCatchesUpOnErasuresRetentionAndNewWork() {
-        try (World world = World.onSupabase()) {
-            run(
-                    world,
-                    List.of(
-                            new PaymentSteps.StartCheckout(0, 0, true),
-                            new PaymentSteps.StartCheckout(1, 1, true),
-                            new PaymentSteps.GuestBuy(2, 0),
-                            new WorldSteps.MovePass(1, 0),
-                            new WorldSteps.Erase(0, false),
-                            new AccountSteps.Refund(1, 0, true, false),
-                            new WorldSteps.Retention(2),
-                            new WorldSteps.MovePass(0, 2),
-                            new PaymentSteps.StartCheckout(Run.USERS, 0, true),
-                            new PaymentSteps.Claim(2),
-                            new WorldSteps.Erase(1, true)),
-                    new StoreMove.CutPoint(1, 1));
-        }
+        onSupabase(
+                new StoreMove.CutPoint(1, 1),
+                new PaymentSteps.StartCheckout(0, 0, true),
+                new PaymentSteps.StartCheckout(1, 1, true),
+                new PaymentSteps.GuestBuy(2, 0),
+                new WorldSteps.MovePass(1, 0),
+                new WorldSteps.Erase(0, false),
+                new AccountSteps.Refund(1, 0, true, false),
+                new WorldSteps.Retention(2),
+                new WorldSteps.MovePass(0, 2),
+                new PaymentSteps.StartCheckout(Run.USERS, 0, true),
+                new PaymentSteps.Claim(2),
+                new WorldSteps.Erase(1, true));
     }
 
     /**
@@ -363,6 +355,18 @@ class BillingInvariantsIT {
         }
     }
 
+    /** Runs one fixed sequence in a Supabase world of its own, its move's last pass cut where the sequence says. */
+    private static void onSupabase(Step... steps) {
+        onSupabase(cutPoint(List.of(steps)), steps);
+    }
+
+    /** The same, the move's last pass cut at {@code cutAt}. */
+    private static void onSupabase(StoreMove.CutPoint cutAt, Step... steps) {
+        try (World world = World.onSupabase()) {
+            run(world, List.of(steps), cutAt);
+        }
+    }
+
     private static void property(
             int examples, long seedOffset, boolean supabase, java.util.function.Supplier<World> worlds) {
         qt(() -> strategy(examples, seedOffset))
@@ -385,8 +389,12 @@ class BillingInvariantsIT {
 
     /** Runs one sequence, checking every invariant after each step; a failure names the step. */
     static void run(World world, List<Step> steps) {
-        // Where the move's last pass is cut: the same for the same sequence.
-        run(world, steps, StoreMove.CutPoint.of(describe(steps).hashCode()));
+        run(world, steps, cutPoint(steps));
+    }
+
+    /** Where the move's last pass is cut: the same for the same sequence, shrunk or run again. */
+    private static StoreMove.CutPoint cutPoint(List<Step> steps) {
+        return StoreMove.CutPoint.of(describe(steps).hashCode());
     }
 
     /** The same, the move's last pass cut at {@code cutAt} (Supabase only). */
