@@ -5,6 +5,7 @@ import dev.billing.core.model.OrgMember;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.MembershipStore;
+import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.util.List;
 import java.util.Optional;
@@ -85,9 +86,19 @@ final class JdbiMembershipStore implements MembershipStore {
     private final String nextPage;
     private final String count;
     private final String pseudonymise;
+    private final String leaseSeats;
+    private final String releaseSeats;
 
     JdbiMembershipStore(Db db) {
         this.db = db;
+        // The conflicting row is locked and the condition re-checked against it: one holder wins a race.
+        this.leaseSeats = db.sql("""
+                INSERT INTO {schema}.seat_leases AS l (customer_id, holder, until) VALUES (:customer, :holder, :until)
+                ON CONFLICT (customer_id) DO UPDATE SET holder = EXCLUDED.holder, until = EXCLUDED.until
+                 WHERE l.holder = EXCLUDED.holder OR l.until < :now
+                """);
+        this.releaseSeats =
+                db.sql("DELETE FROM {schema}.seat_leases WHERE customer_id = :customer AND holder = :holder");
         this.removals = new JdbiRemovals(db);
         this.apply = db.sql(APPLY + SUPERSEDES);
         this.restoreMoved = db.sql("""
@@ -261,5 +272,28 @@ final class JdbiMembershipStore implements MembershipStore {
     @Override
     public boolean remove(String orgId, UserId userId) {
         return removals.member(orgId, userId);
+    }
+
+    @Override
+    public boolean leaseSeats(String customerId, String holder, Instant now, Instant until) {
+        return db.call(
+                "memberships.leaseSeats",
+                h -> h.createUpdate(leaseSeats)
+                                .bind("customer", customerId)
+                                .bind("holder", holder)
+                                .bindByType("now", Db.ts(now), OffsetDateTime.class)
+                                .bindByType("until", Db.ts(until), OffsetDateTime.class)
+                                .execute()
+                        == 1);
+    }
+
+    @Override
+    public void releaseSeats(String customerId, String holder) {
+        db.call(
+                "memberships.releaseSeats",
+                h -> h.createUpdate(releaseSeats)
+                        .bind("customer", customerId)
+                        .bind("holder", holder)
+                        .execute());
     }
 }

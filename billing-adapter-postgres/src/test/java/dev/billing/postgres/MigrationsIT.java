@@ -34,6 +34,7 @@ class MigrationsIT {
             "projection_changes",
             "purchases",
             "refunds",
+            "seat_leases",
             "service_keys",
             "subscriptions",
             "usage_counters",
@@ -101,7 +102,8 @@ class MigrationsIT {
                             "26:true",
                             "27:true",
                             "28:true",
-                            "29:true");
+                            "29:true",
+                            "30:true");
             // The queue tables are vacuumed after a fixed number of changed rows, not 20% of the table.
             for (String queue : List.of("webhook_inbox", "meter_reports")) {
                 assertThat(Sql.strings(
@@ -451,7 +453,8 @@ class MigrationsIT {
                             "V26__meter_report_retention.sql",
                             "V27__past_due_since.sql",
                             "V28__detached_payment_method_subjects.sql",
-                            "V29__retired_customer_links.sql");
+                            "V29__retired_customer_links.sql",
+                            "V30__seat_leases.sql");
         }
     }
 

@@ -6,6 +6,7 @@ import dev.billing.core.model.OrgMember;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.MembershipStore;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 
@@ -15,10 +16,12 @@ import java.util.Optional;
  * is about, by membership id, user or the user's pseudonym, which this store computes and sends along, and updates it
  * iff the change supersedes it, or inserts: one conditional upsert on the locked row), {@code restore} is
  * {@code billing_members_restore} and listing is {@code billing_members_list} (a composite keyset), erasure is
- * {@code billing_members_pseudonymise} (008, 020); reads and counts are plain REST.
+ * {@code billing_members_pseudonymise} (008, 020); reads and counts are plain REST. The seat lease is
+ * {@code billing_seats_lease} on {@code billing_seat_leases} (037), given back by a plain {@code DELETE}.
  */
 final class SupabaseMembershipStore implements MembershipStore {
     static final String TABLE = "billing_org_members";
+    static final String LEASES = "billing_seat_leases";
     private static final String COLUMNS = "org_id,user_id,role,active,changed_at,event_id,membership_id";
 
     private final PostgrestClient client;
@@ -162,5 +165,25 @@ final class SupabaseMembershipStore implements MembershipStore {
     @Override
     public boolean remove(String orgId, UserId userId) {
         return SupabaseRemovals.delete(client, TABLE, "org_id", orgId, "user_id", userId.value());
+    }
+
+    @Override
+    public boolean leaseSeats(String customerId, String holder, Instant now, Instant until) {
+        ObjectNode args = Rows.object();
+        args.put("p_customer_id", customerId);
+        args.put("p_holder", holder);
+        args.put("p_now", now.toString());
+        args.put("p_until", until.toString());
+        // Retried: a repeat by the same holder only extends what it took.
+        return client.rpc("billing_seats_lease", args).retryable().send().json().asBoolean();
+    }
+
+    @Override
+    public void releaseSeats(String customerId, String holder) {
+        client.delete(LEASES)
+                .param("customer_id", "eq." + customerId)
+                .param("holder", "eq." + holder)
+                .retryable()
+                .send();
     }
 }

@@ -48,7 +48,8 @@ class SupabaseSqlIT {
             "billing_refunds",
             "billing_notice_log",
             "billing_invoice_payments",
-            "billing_service_keys");
+            "billing_service_keys",
+            "billing_seat_leases");
     private static final HttpClient HTTP =
             HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
 
@@ -109,7 +110,7 @@ class SupabaseSqlIT {
                             + " || has_function_privilege('anon', p.oid, 'EXECUTE') || has_function_privilege('authenticated',"
                             + " p.oid, 'EXECUTE') || has_function_privilege('service_role', p.oid, 'EXECUTE')"
                             + " FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace AND p.proname LIKE 'billing\\_%'");
-            assertThat(functions).hasSize(61).allSatisfy(f -> assertThat(f).endsWith(" false falsefalsetrue"));
+            assertThat(functions).hasSize(62).allSatisfy(f -> assertThat(f).endsWith(" false falsefalsetrue"));
         }
     }
 

@@ -317,8 +317,8 @@ public final class UseCases {
                 retry,
                 clock);
         if (orgs.membershipSync()) {
-            SeatFollower seats = new SeatFollower(
-                    stores.memberships(), stores.subscriptions(), gateway, entitlementPolicy, listener, retry);
+            SeatFollower seats =
+                    new SeatFollower(stores, gateway, entitlementPolicy, listener, retry, workClock, sleeper);
             sync[0] = new SyncMemberships(
                     membershipVerifier,
                     stores.memberships(),

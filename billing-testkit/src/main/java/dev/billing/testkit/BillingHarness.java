@@ -9,6 +9,7 @@ import dev.billing.core.model.catalog.PlanCatalog;
 import dev.billing.core.model.event.EventObject;
 import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.port.MembershipWebhookVerifier;
+import dev.billing.core.port.Sleeper;
 import dev.billing.core.port.WorkObserver;
 import dev.billing.core.webhook.WebhookReceipt;
 import dev.billing.testkit.fake.FakeMembershipWebhookVerifier;
@@ -39,6 +40,9 @@ public final class BillingHarness {
     private final List<String> duplicatesObserved = new CopyOnWriteArrayList<>();
     private final List<Duration> clockLeadsObserved = new CopyOnWriteArrayList<>();
     private final PlanCatalog plans;
+    private final OrgOptions orgs;
+    private final MembershipWebhookVerifier membershipVerifier;
+    private final BillingOptions configured;
     private final Billing billing;
 
     private BillingHarness(UnaryOperator<BillingOptions.Builder> options) {
@@ -56,14 +60,20 @@ public final class BillingHarness {
             gateway.addProduct("prod_" + p.tier().name(), p.tier().name());
             gateway.addRecurringPrice(p.priceId(), "prod_" + p.tier().name(), 1000, p.interval());
         });
-        BillingOptions configured = options.apply(BillingOptions.builder()
+        this.orgs = orgs;
+        this.membershipVerifier = membershipVerifier;
+        this.configured = options.apply(BillingOptions.builder()
                         .allowedOrigins(List.of(ORIGIN))
                         .defaultSuccessUrl(ORIGIN + "/billing/success")
                         .defaultCancelUrl(ORIGIN + "/billing/cancel")
                         .defaultReturnUrl(ORIGIN + "/account")
                         .retrySchedule(new RetrySchedule(Duration.ofSeconds(10), 2.0, Duration.ofMinutes(10), 5)))
                 .build();
-        this.billing = Billing.builder()
+        this.billing = build(d -> {});
+    }
+
+    private Billing build(Sleeper sleeper) {
+        return Billing.builder()
                 .gateway(gateway)
                 .webhookVerifier(verifier)
                 .stores(stores.stores())
@@ -73,7 +83,7 @@ public final class BillingHarness {
                 .notifier(notifier)
                 .options(configured)
                 .clock(clock)
-                .sleeper(d -> {})
+                .sleeper(sleeper)
                 .observer(new WorkObserver() {
                     @Override
                     public void duplicateSubscription(String handling) {
@@ -118,6 +128,15 @@ public final class BillingHarness {
 
     public Billing billing() {
         return billing;
+    }
+
+    /**
+     * Another process of the same service: a {@link Billing} of its own (its own caches and in-process locks) on
+     * this harness's stores, fake Stripe, clock and options, pausing with {@code sleeper} where it waits (this
+     * harness's own process does not pause).
+     */
+    public Billing anotherProcess(Sleeper sleeper) {
+        return build(sleeper);
     }
 
     public MutableClock clock() {

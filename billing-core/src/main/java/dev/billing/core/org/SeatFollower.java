@@ -7,12 +7,18 @@ import dev.billing.core.gateway.GatewayRetry;
 import dev.billing.core.gateway.IdempotencyKeys;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.subscription.Subscription;
+import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.MembershipStore;
 import dev.billing.core.port.PaymentGateway;
 import dev.billing.core.port.PaymentGateway.ProrationBehavior;
 import dev.billing.core.port.ProjectionListener;
+import dev.billing.core.port.Sleeper;
 import dev.billing.core.port.SubscriptionStore;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
+import java.util.UUID;
 
 /**
  * Auto-seats: sets an organization's live per-seat subscriptions to its member count (at least 1). Callers hold the
@@ -20,14 +26,21 @@ import java.util.List;
  * update that sends it: every quantity sent is the count at that moment, and the quantities one organization is
  * sent here never go back to an older count.
  *
- * <p>Across processes the quantity is compared with Stripe's own subscription (the projection may not have seen the
- * last change yet), and after setting it the count is read again and the quantity set again until they agree, so
- * whichever write reaches Stripe last is followed by a check against the final count.
+ * <p>Across processes the store's seat lease of the organization's customer ({@link MembershipStore#leaseSeats})
+ * orders the same way: a process counts and sets only while it holds the lease, so two processes applying members
+ * who joined together never send an older count after a newer one. The quantity is compared with Stripe's own
+ * subscription (the projection may not have seen the last change yet), and after setting it the count is read again
+ * and the quantity set again until they agree, so whichever write reaches Stripe last is followed by a check against
+ * the final count.
  */
 @Internal
 public final class SeatFollower {
     /** Rounds of "set, then count again" before giving up (the caller's event is retried later). */
     static final int MAX_ROUNDS = 5;
+    /** How long a seat lease lasts: far longer than the rounds take, so only a process that died lets it run out. */
+    static final Duration LEASE = Duration.ofSeconds(60);
+    /** How often a process waiting for another's lease asks again. */
+    static final Duration LEASE_POLL = Duration.ofMillis(20);
 
     private static final System.Logger LOG = System.getLogger(SeatFollower.class.getName());
 
@@ -37,21 +50,33 @@ public final class SeatFollower {
     private final EntitlementPolicy policy;
     private final ProjectionListener listener;
     private final GatewayRetry retry;
+    private final Clock clock;
+    private final Sleeper sleeper;
     private final OrgLocks locks = new OrgLocks();
+    /** This process as the holder of seat leases. */
+    private final String holder = UUID.randomUUID().toString();
 
+    /**
+     * @param clock   times the seat leases: the machine's (the inbox's work clock), which a jump of the billing clock
+     *                must not move
+     * @param sleeper waits between asks for a lease another process holds
+     */
     public SeatFollower(
-            MembershipStore memberships,
-            SubscriptionStore subscriptions,
+            BillingStores stores,
             PaymentGateway gateway,
             EntitlementPolicy policy,
             ProjectionListener listener,
-            GatewayRetry retry) {
-        this.memberships = memberships;
-        this.subscriptions = subscriptions;
+            GatewayRetry retry,
+            Clock clock,
+            Sleeper sleeper) {
+        this.memberships = stores.memberships();
+        this.subscriptions = stores.subscriptions();
         this.gateway = gateway;
         this.policy = policy;
         this.listener = listener;
         this.retry = retry;
+        this.clock = clock;
+        this.sleeper = sleeper;
     }
 
     /** The organization's lock on this process, for a membership change and the seat update after it. */
@@ -84,9 +109,41 @@ public final class SeatFollower {
      * @param cause what asked for it (an event and its attempt, or a start's alignment): part of the update's
      *              idempotency key, with the subscription, the count and the quantity it replaces
      * @return how many quantity updates were sent (0 when Stripe had the count already or there is nothing per seat)
-     * @throws IllegalStateException the count kept changing (other processes) for {@value #MAX_ROUNDS} rounds
+     * @throws IllegalStateException the count kept changing (other processes) for {@value #MAX_ROUNDS} rounds, or
+     *                               another process held the seat lease for all of {@link #LEASE}
      */
     int follow(String orgId, CustomerLink link, String cause) {
+        String customer = link.customerId().value();
+        lease(orgId, customer);
+        try {
+            return followLeased(orgId, link, cause);
+        } finally {
+            memberships.releaseSeats(customer, holder);
+        }
+    }
+
+    /** Waits until this process holds the customer's seat lease; another's runs out within {@link #LEASE}. */
+    private void lease(String orgId, String customer) {
+        Instant giveUp = clock.instant().plus(LEASE);
+        while (true) {
+            Instant now = clock.instant();
+            if (memberships.leaseSeats(customer, holder, now, now.plus(LEASE))) {
+                return;
+            }
+            if (now.isAfter(giveUp)) {
+                throw new IllegalStateException("another process has been setting the seats of " + orgId + " for over "
+                        + LEASE.toSeconds() + " s; trying again later");
+            }
+            try {
+                sleeper.sleep(LEASE_POLL);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IllegalStateException("interrupted while waiting to set the seats of " + orgId, e);
+            }
+        }
+    }
+
+    private int followLeased(String orgId, CustomerLink link, String cause) {
         int sent = 0;
         for (int round = 0; round < MAX_ROUNDS; round++) {
             long target = Math.max(1, memberships.countActive(orgId));

@@ -3,6 +3,7 @@ package dev.billing.core.port;
 import dev.billing.core.model.OrgMember;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.UserId;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -21,7 +22,9 @@ import java.util.Optional;
  *       duplicates and any delivery order, also racing across processes, end in the same state, and an erasure
  *       never leaves a member counted for good;</li>
  *   <li>{@link #countActive} counts the active records of one organization;</li>
- *   <li>a membership id names at most one record.</li>
+ *   <li>a membership id names at most one record;</li>
+ *   <li>{@link #leaseSeats} gives a customer's seat lease to one holder at a time, until it runs out or its holder
+ *       gives it back, also across processes.</li>
  * </ul>
  * Every method throws {@link dev.billing.core.error.StoreException} on store failure.
  */
@@ -83,6 +86,22 @@ public interface MembershipStore {
         throw new UnsupportedOperationException(
                 getClass().getSimpleName() + " cannot remove records (a migration target needs to)");
     }
+
+    /**
+     * Takes the seat lease of an organization's customer for {@code holder} until {@code until}: taken when nobody
+     * holds it, its holder's lease ran out before {@code now}, or {@code holder} holds it already (then extended).
+     * Auto-seats holds it while it counts the members and sets the quantity at Stripe, so that processes sharing
+     * the store send an organization's quantities one at a time, never an older count after a newer one. This
+     * default takes it at once: a store without leases orders the quantities within one process only.
+     *
+     * @return whether {@code holder} holds it now
+     */
+    default boolean leaseSeats(String customerId, String holder, Instant now, Instant until) {
+        return true;
+    }
+
+    /** Gives the seat lease back if {@code holder} holds it; nothing otherwise. */
+    default void releaseSeats(String customerId, String holder) {}
 
     /** For stores that keep no memberships: membership sync cannot be switched on with them. */
     MembershipStore NONE = new MembershipStore() {

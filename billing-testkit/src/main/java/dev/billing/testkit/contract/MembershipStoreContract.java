@@ -346,4 +346,45 @@ public abstract class MembershipStoreContract {
         }
         return all;
     }
+
+    @Test
+    void aSeatLeaseHasOneHolderUntilItRunsOutOrIsGivenBack() {
+        String customer = unique("cus_");
+
+        assertThat(store.leaseSeats(customer, "process-a", T0, T0.plusSeconds(60)))
+                .isTrue();
+        assertThat(store.leaseSeats(customer, "process-b", T0.plusSeconds(1), T0.plusSeconds(61)))
+                .as("held by another")
+                .isFalse();
+        assertThat(store.leaseSeats(customer, "process-a", T0.plusSeconds(2), T0.plusSeconds(62)))
+                .as("its holder takes it again")
+                .isTrue();
+        assertThat(store.leaseSeats(customer, "process-b", T0.plusSeconds(61), T0.plusSeconds(121)))
+                .as("extended to 62 s")
+                .isFalse();
+        assertThat(store.leaseSeats(unique("cus_"), "process-b", T0, T0.plusSeconds(60)))
+                .as("another customer's")
+                .isTrue();
+
+        store.releaseSeats(customer, "process-b"); // not the holder: nothing
+        assertThat(store.leaseSeats(customer, "process-c", T0.plusSeconds(3), T0.plusSeconds(63)))
+                .isFalse();
+        store.releaseSeats(customer, "process-a");
+        assertThat(store.leaseSeats(customer, "process-c", T0.plusSeconds(3), T0.plusSeconds(63)))
+                .isTrue();
+        assertThat(store.leaseSeats(customer, "process-a", T0.plusSeconds(64), T0.plusSeconds(124)))
+                .as("process-c's ran out at 63 s")
+                .isTrue();
+    }
+
+    @Test
+    void racingHoldersGetTheSeatLeaseOnce() {
+        String customer = unique("cus_");
+        int threads = 8;
+
+        List<Boolean> taken =
+                Race.run(threads, t -> store.leaseSeats(customer, "process-" + t, T0, T0.plusSeconds(60)));
+
+        assertThat(taken).hasSize(threads).containsOnlyOnce(true);
+    }
 }

@@ -4,6 +4,7 @@ import dev.billing.core.model.OrgMember;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.UserId;
 import dev.billing.core.port.MembershipStore;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -17,7 +18,12 @@ import java.util.concurrent.ConcurrentHashMap;
  */
 public final class InMemoryMembershipStore implements MembershipStore {
     private final Map<String, OrgMember> members = new ConcurrentHashMap<>();
+    /** Seat leases by customer: holder and until when. */
+    private final Map<String, Lease> leases = new ConcurrentHashMap<>();
+
     private final StoreSwitch storeSwitch;
+
+    private record Lease(String holder, Instant until) {}
 
     public InMemoryMembershipStore() {
         this(new StoreSwitch());
@@ -126,5 +132,22 @@ public final class InMemoryMembershipStore implements MembershipStore {
             }
         }
         return moved;
+    }
+
+    @Override
+    public synchronized boolean leaseSeats(String customerId, String holder, Instant now, Instant until) {
+        storeSwitch.check();
+        Lease held = leases.get(customerId);
+        if (held != null && !held.holder().equals(holder) && !held.until().isBefore(now)) {
+            return false;
+        }
+        leases.put(customerId, new Lease(holder, until));
+        return true;
+    }
+
+    @Override
+    public synchronized void releaseSeats(String customerId, String holder) {
+        storeSwitch.check();
+        leases.computeIfPresent(customerId, (k, held) -> held.holder().equals(holder) ? null : held);
     }
 }
