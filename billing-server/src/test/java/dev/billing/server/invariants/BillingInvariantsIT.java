@@ -34,6 +34,7 @@ class BillingInvariantsIT {
     static final int SUPABASE_EXAMPLES = Integer.getInteger("billing.invariants.supabase.examples", 4);
     static final int SUPABASE_SNAPSHOT_EXAMPLES =
             Integer.getInteger("billing.invariants.supabase.snapshot.examples", 1);
+    static final int TWO_INSTANCE_EXAMPLES = Integer.getInteger("billing.invariants.instances.examples", 4);
     static final int MAX_STEPS = Integer.getInteger("billing.invariants.steps", 24);
     static final int SHRINKS = Integer.getInteger("billing.invariants.shrinks", 12);
 
@@ -64,6 +65,16 @@ class BillingInvariantsIT {
     @Test
     void invariantsHoldOnSupabaseWithoutRefetch() {
         property(SUPABASE_SNAPSHOT_EXAMPLES, 4, true, World::onSupabaseWithoutRefetch);
+    }
+
+    /**
+     * Other sequences again (the seed moved by five), on Postgres behind two instances of {@code serve}: requests
+     * alternate between them, every Stripe event reaches both at once, and each must answer entitlements as the
+     * store has them, whichever instance changed them ({@link World#twoInstances}).
+     */
+    @Test
+    void invariantsHoldOnTwoInstances() {
+        property(TWO_INSTANCE_EXAMPLES, 5, false, World::twoInstances);
     }
 
     /**
@@ -348,6 +359,42 @@ class BillingInvariantsIT {
                 new WorldSteps.Membership(Run.USERS + 1, false, false));
     }
 
+    /**
+     * Scaled out, where features meet: each instance caches the entitlements it answered (for a day here), and then
+     * a new user's double click on Checkout (one request to each instance: one Stripe customer), a plan paid, changed
+     * and cancelled at once, an organization's per-seat plan and its members joining and leaving
+     * (Clerk's events sent to either instance; the first member leaves its one seat as it was, so only the record of
+     * changes tells the other instance), a rolling restart, a guest purchase claimed, an erasure and usage
+     * while Stripe's meter fails are each applied by one instance; after each step both instances must answer as
+     * the store has it.
+     */
+    @Test
+    void twoInstancesAnswerAlikeWhicheverChangedIt() {
+        int org = Run.USERS;
+        try (World world = World.twoInstances()) {
+            run(
+                    world,
+                    List.of(
+                            new PaymentSteps.CheckoutTwice(1, 0, 1, true),
+                            new PaymentSteps.StartCheckout(0, 1, true),
+                            new AccountSteps.ChangePlan(0, 2, 0),
+                            new AccountSteps.Cancel(0, false),
+                            new PaymentSteps.StartCheckout(org, 3, true),
+                            new WorldSteps.Membership(Run.USERS + 1, true, false),
+                            new WorldSteps.JoinTogether(3),
+                            new WorldSteps.Membership(Run.USERS + 1, false, false),
+                            new WorldSteps.Restart(),
+                            new WorldSteps.Membership(Run.USERS + 2, true, false),
+                            new PaymentSteps.GuestBuy(1, 0),
+                            new PaymentSteps.Claim(1),
+                            new WorldSteps.MeterOutage(2),
+                            new PaymentSteps.StartCheckout(2, 0, true),
+                            new AccountSteps.Usage(2, 0, 7, 0),
+                            new WorldSteps.Restart(),
+                            new WorldSteps.Erase(2, false)));
+        }
+    }
+
     /** Runs one fixed sequence in a Postgres world of its own. */
     private static void onPostgres(Step... steps) {
         try (World world = World.onPostgres()) {
@@ -400,7 +447,7 @@ class BillingInvariantsIT {
     /** The same, the move's last pass cut at {@code cutAt} (Supabase only). */
     static void run(World world, List<Step> steps, StoreMove.CutPoint cutAt) {
         Run r = new Run(world);
-        System.out.println("invariant sequence " + r.id + " on " + world.store + ":" + describe(steps));
+        System.out.println("invariant sequence " + r.id + " on " + world + ":" + describe(steps));
         for (int i = 0; i < steps.size(); i++) {
             Step step = steps.get(i);
             r.step = step;
@@ -410,7 +457,7 @@ class BillingInvariantsIT {
                 Invariants.check(r);
             } catch (AssertionError | RuntimeException e) {
                 throw new AssertionError(
-                        "after step " + (i + 1) + " (" + step + ") on " + world.store + ": " + e.getMessage(), e);
+                        "after step " + (i + 1) + " (" + step + ") on " + world + ": " + e.getMessage(), e);
             }
         }
         if (world.store.equals("supabase")) {
@@ -469,7 +516,8 @@ class BillingInvariantsIT {
                 of(2, booleans().zip(booleans(), (d, o) -> (Step) new WorldSteps.WebhookChaos(d, o))),
                 of(2, range(0, 2).map(d -> (Step) new WorldSteps.Retention(d))),
                 of(2, range(1, 4).map(n -> (Step) new WorldSteps.MeterOutage(n))),
-                of(3, party.zip(range(0, 3), range(0, 3), (p, a, b) -> (Step) new PaymentSteps.CheckoutTwice(p, a, b))),
+                of(3, party.zip(range(0, 3), range(0, 3), booleans(), (p, a, b, t) ->
+                        (Step) new PaymentSteps.CheckoutTwice(p, a, b, t))),
                 of(2, range(2, 5).map(n -> (Step) new WorldSteps.JoinTogether(n))),
                 of(
                         8,

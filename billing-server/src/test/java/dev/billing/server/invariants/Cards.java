@@ -65,7 +65,7 @@ final class Cards {
     /** Removes a saved card: the API must take it off the party's list at once. */
     static void remove(Run r, Party p, String card) {
         String path = p.route("/stripe/payment-methods/" + card);
-        Http.Response removed = Run.checked("DELETE " + path, r.world.http.delete(path, r.token(p)));
+        Http.Response removed = Run.checked("DELETE " + path, r.world.http().delete(path, r.token(p)));
         if (removed.status() != 200) {
             throw new AssertionError("removing " + p + "'s saved card " + card + " answered " + removed.status() + ": "
                     + removed.body());

@@ -5,7 +5,11 @@ import static dev.billing.server.invariants.Step.user;
 import static dev.billing.server.invariants.Step.who;
 
 import dev.billing.testkit.http.Http;
+import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CyclicBarrier;
+import java.util.concurrent.TimeUnit;
 
 /**
  * What buyers do: Checkout started, paid, declined or left open (twice, too), the mobile PaymentSheet,
@@ -206,11 +210,13 @@ final class PaymentSteps {
             }
             Http.Response answer = Run.checked(
                     "POST /guest/checkout",
-                    r.world.http.post(
-                            "/guest/checkout",
-                            null,
-                            "{\"priceId\":\"" + ITEMS.get(Math.floorMod(item, ITEMS.size())) + "\",\"email\":\""
-                                    + p.email + "\"}"));
+                    r.world
+                            .http()
+                            .post(
+                                    "/guest/checkout",
+                                    null,
+                                    "{\"priceId\":\"" + ITEMS.get(Math.floorMod(item, ITEMS.size())) + "\",\"email\":\""
+                                            + p.email + "\"}"));
             if (answer.status() == 200) {
                 String id = answer.json().path("sessionId").asText();
                 p.guestSessions.add(id);
@@ -248,23 +254,47 @@ final class PaymentSteps {
 
     /**
      * Starts Checkout for one plan, then for another before paying, and pays both, the newer first: the older session
-     * must no longer be payable (or the second subscription must be dealt with as documented).
+     * must no longer be payable (or the second subscription must be dealt with as documented). Or, {@code together},
+     * both starts are sent at once (a double click; with two instances, one to each) and both sessions answered are
+     * paid: still one customer, and one live subscription or the second dealt with.
      */
-    record CheckoutTwice(int party, int first, int second) implements Step {
+    record CheckoutTwice(int party, int first, int second, boolean together) implements Step {
         @Override
         public void run(Run r) {
             Party p = r.party(party);
             if (gone(p)) {
                 return;
             }
-            String older = start(r, p, first);
-            String newer = start(r, p, second);
-            for (String id : new String[] {newer, older}) {
+            List<String> paid = together ? startTogether(r, p) : startInTurn(r, p);
+            for (String id : paid) {
                 if (id != null) {
                     p.tried.add(id);
                     PayCheckout.pay(r, id, false);
                 }
             }
+        }
+
+        /** The newer session first. */
+        private List<String> startInTurn(Run r, Party p) {
+            String older = start(r, p, first);
+            String newer = start(r, p, second);
+            return Arrays.asList(newer, older);
+        }
+
+        private List<String> startTogether(Run r, Party p) {
+            CyclicBarrier ready = new CyclicBarrier(2);
+            CompletableFuture<String> one = CompletableFuture.supplyAsync(() -> startWhenReady(r, p, first, ready));
+            String other = startWhenReady(r, p, second, ready);
+            return Arrays.asList(one.join(), other);
+        }
+
+        private static String startWhenReady(Run r, Party p, int plan, CyclicBarrier ready) {
+            try {
+                ready.await(1, TimeUnit.MINUTES);
+            } catch (Exception e) {
+                throw new AssertionError("the two Checkout starts never met", e);
+            }
+            return start(r, p, plan);
         }
 
         private static String start(Run r, Party p, int plan) {
@@ -278,14 +308,19 @@ final class PaymentSteps {
                 return null;
             }
             String id = answer.json().path("sessionId").asText();
-            p.sessions.add(id);
+            synchronized (p) {
+                p.sessions.add(id);
+            }
             return id;
         }
 
         @Override
         public String toString() {
-            return who(party) + " starts Checkout for plan " + first + ", then for plan " + second
-                    + ", and pays both, the newer first";
+            return together
+                    ? who(party) + " starts Checkout for plans " + first + " and " + second
+                            + " at once (a double click), and pays both"
+                    : who(party) + " starts Checkout for plan " + first + ", then for plan " + second
+                            + ", and pays both, the newer first";
         }
     }
 }

@@ -131,26 +131,31 @@ final class Run {
     }
 
     Http.Response get(Party p, String path) {
-        return checked("GET " + path, world.http.get(p.route(path), token(p)));
+        return get(world.http(), p, path);
+    }
+
+    /** The same from one instance of {@code serve}. */
+    Http.Response get(Http via, Party p, String path) {
+        return checked("GET " + path, via.get(p.route(path), token(p)));
     }
 
     Http.Response post(Party p, String path, String json) {
-        return checked("POST " + path, world.http.post(p.route(path), token(p), json));
+        return checked("POST " + path, world.http().post(p.route(path), token(p), json));
     }
 
     Http.Response post(Party p, String path, String json, Map<String, String> headers) {
-        return checked("POST " + path, world.http.post(p.route(path), token(p), json, headers));
+        return checked("POST " + path, world.http().post(p.route(path), token(p), json, headers));
     }
 
     Http.Response admin(String method, String path, String json, Map<String, String> headers) {
-        HttpRequest.Builder request = world.http
-                .request(path)
+        Http via = world.http();
+        HttpRequest.Builder request = via.request(path)
                 .header("Authorization", "Bearer " + World.ADMIN)
                 .header("Content-Type", "application/json");
         headers.forEach(request::header);
         request.method(
                 method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-        return checked(method + " " + path, world.http.send(request));
+        return checked(method + " " + path, via.send(request));
     }
 
     /**
@@ -168,14 +173,14 @@ final class Run {
             serviceKey = created.json().path("secret").asText();
             serviceKeyId = created.json().path("id").asText();
         }
-        HttpRequest.Builder request = world.http
-                .request(path)
+        Http via = world.http();
+        HttpRequest.Builder request = via.request(path)
                 .header("Authorization", "Bearer " + serviceKey)
                 .header("Billing-Act-As", (p.org ? "org:" : "user:") + p.account)
                 .header("Content-Type", "application/json");
         headers.forEach(request::header);
         request.POST(HttpRequest.BodyPublishers.ofString(json));
-        return checked("service POST " + path, world.http.send(request));
+        return checked("service POST " + path, via.send(request));
     }
 
     Http.Response adminGet(String path) {
@@ -264,17 +269,18 @@ final class Run {
     void deliverClerk(ClerkDelivery d) {
         Instant now = Instant.now();
         byte[] bytes = d.body().getBytes(StandardCharsets.UTF_8);
-        Http.Response r = world.http.post(
-                "/webhooks/clerk",
-                null,
-                d.body(),
-                Map.of(
-                        "svix-id",
-                        d.svixId(),
-                        "svix-timestamp",
-                        Long.toString(now.getEpochSecond()),
-                        "svix-signature",
-                        SvixSignature.sign(SvixSignature.SECRET, d.svixId(), now, bytes)));
+        Http.Response r = world.http()
+                .post(
+                        "/webhooks/clerk",
+                        null,
+                        d.body(),
+                        Map.of(
+                                "svix-id",
+                                d.svixId(),
+                                "svix-timestamp",
+                                Long.toString(now.getEpochSecond()),
+                                "svix-signature",
+                                SvixSignature.sign(SvixSignature.SECRET, d.svixId(), now, bytes)));
         checked("POST /webhooks/clerk", r);
         if (r.status() != 200) {
             throw new AssertionError("a signed Clerk delivery was refused: " + r.body());
@@ -305,8 +311,8 @@ final class Run {
                 .orElseThrow();
         byte[] body = json.getBytes(StandardCharsets.UTF_8);
         String signature = StripeSignature.header(World.STRIPE_SECRET, world.emulator.now(), body);
-        Http.Response r = world.http.send(world.http
-                .request("/webhooks/stripe")
+        Http via = world.http();
+        Http.Response r = via.send(via.request("/webhooks/stripe")
                 .header("Content-Type", "application/json")
                 .header("Stripe-Signature", signature)
                 .POST(HttpRequest.BodyPublishers.ofByteArray(body)));

@@ -2,12 +2,14 @@ package dev.billing.server.invariants;
 
 import com.stripe.exception.StripeException;
 import com.stripe.model.Charge;
+import com.stripe.model.Customer;
 import com.stripe.model.PaymentIntent;
 import com.stripe.model.Refund;
 import com.stripe.model.Subscription;
 import com.stripe.model.SubscriptionItem;
 import com.stripe.model.checkout.Session;
 import com.stripe.param.ChargeListParams;
+import com.stripe.param.CustomerListParams;
 import com.stripe.param.PaymentIntentListParams;
 import com.stripe.param.RefundListParams;
 import com.stripe.param.SubscriptionListParams;
@@ -24,6 +26,22 @@ final class StripeTruth {
 
     StripeTruth(World world) {
         this.world = world;
+    }
+
+    /** Every customer Stripe holds (deleted ones are not listed), with its metadata. */
+    List<Customer> customers() {
+        List<Customer> found = new ArrayList<>();
+        try {
+            world.stripe
+                    .v1()
+                    .customers()
+                    .list(CustomerListParams.builder().setLimit(100L).build())
+                    .autoPagingIterable()
+                    .forEach(found::add);
+        } catch (StripeException e) {
+            throw new AssertionError("listing Stripe's customers failed", e);
+        }
+        return found;
     }
 
     /** Every subscription of the customer, ended ones too; all of them when {@code customer} is null. */

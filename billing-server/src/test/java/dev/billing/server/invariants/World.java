@@ -23,12 +23,17 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.sql.Connection;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.sql.Statement;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicInteger;
 import javax.sql.DataSource;
 
 /**
@@ -106,10 +111,16 @@ final class World implements AutoCloseable {
     final String duplicates;
 
     final StripeEmulator emulator;
-    /** {@code serve}: another one after each restart ({@link #restartServer}). */
+    /** The first instance of {@code serve}: another one after each of its restarts ({@link #restartServer}). */
     volatile BillingServer server;
-    /** A client of {@link #server}, at its port. */
-    volatile Http http;
+    /** Every instance of {@code serve} on the store: one, or two behind a load balancer ({@link #twoInstances}). */
+    private final List<BillingServer> instances;
+    /** A client of each instance, at its port, in the order of {@link #instances}. */
+    private volatile List<Http> clients;
+    /** The load balancer's turn. */
+    private final AtomicInteger turn = new AtomicInteger();
+    /** Restarts so far: a rolling deploy stops the instances in turn. */
+    private int restarts;
 
     final StripeClient stripe;
     final TokenMinter minter;
@@ -128,7 +139,7 @@ final class World implements AutoCloseable {
             String store,
             Map<String, String> env,
             StripeEmulator emulator,
-            BillingServer server,
+            List<BillingServer> instances,
             DataSource database,
             List<AutoCloseable> resources) {
         this.schema = store.equals("supabase") ? "public" : "billing";
@@ -136,10 +147,11 @@ final class World implements AutoCloseable {
         this.env = Map.copyOf(env);
         this.duplicates = env.get("BILLING_DUPLICATE_SUBSCRIPTIONS");
         this.emulator = emulator;
-        this.server = server;
+        this.instances = new ArrayList<>(instances);
+        this.server = instances.get(0);
         this.database = database;
         this.resources = resources;
-        this.http = Http.local(server.port());
+        this.clients = instances.stream().map(s -> Http.local(s.port())).toList();
         this.stripe = StripeClient.builder()
                 .setApiKey(emulator.apiKey())
                 .setApiBase(emulator.baseUrl())
@@ -170,7 +182,21 @@ final class World implements AutoCloseable {
         return onPostgres(Map.of("BILLING_REFETCH_ON_WEBHOOK", "false"));
     }
 
+    /**
+     * The Postgres store behind two instances of {@code serve}, as a team scales out: the API's requests alternate
+     * between them (a round-robin load balancer), and every Stripe event is delivered to both at once (two endpoints),
+     * so each event races across processes. Cached entitlements live a day: an instance that answers right after
+     * another one changed a projection can only have heard of it through the store's record of changes.
+     */
+    static World twoInstances() {
+        return onPostgres(Map.of("BILLING_ENTITLEMENTS_CACHE_SECONDS", "86400"), 2);
+    }
+
     private static World onPostgres(Map<String, String> settings) {
+        return onPostgres(settings, 1);
+    }
+
+    private static World onPostgres(Map<String, String> settings, int instances) {
         List<AutoCloseable> resources = new ArrayList<>();
         try {
             TestDatabase db = PostgresFixture.shared().newDatabase("invariants");
@@ -179,7 +205,7 @@ final class World implements AutoCloseable {
             env.put("DATABASE_URL", db.postgresUrl());
             env.put("BILLING_DUPLICATE_SUBSCRIPTIONS", "cancel");
             env.putAll(settings);
-            return start("postgres", env, db.dataSource(), resources);
+            return start("postgres", env, instances, db.dataSource(), resources);
         } catch (RuntimeException e) {
             closeAll(resources);
             throw e;
@@ -215,7 +241,7 @@ final class World implements AutoCloseable {
             // the ended subscriptions' events then arrive about an account already erased.
             env.put("BILLING_ERASE_DELETES_STRIPE_CUSTOMER", "true");
             env.putAll(settings);
-            return start("supabase", env, db.dataSource(), resources);
+            return start("supabase", env, 1, db.dataSource(), resources);
         } catch (RuntimeException e) {
             closeAll(resources);
             throw e;
@@ -223,7 +249,7 @@ final class World implements AutoCloseable {
     }
 
     private static World start(
-            String store, Map<String, String> env, DataSource database, List<AutoCloseable> resources) {
+            String store, Map<String, String> env, int count, DataSource database, List<AutoCloseable> resources) {
         if (System.getProperty("sun.net.httpserver.nodelay") == null) {
             System.setProperty("sun.net.httpserver.nodelay", "true");
         }
@@ -234,10 +260,18 @@ final class World implements AutoCloseable {
         emulator.seedDocument(TEAM_SEED);
         env.put("STRIPE_SECRET_KEY", emulator.apiKey());
         env.put("STRIPE_API_BASE", emulator.baseUrl());
-        BillingServer server = serve(env, emulator);
-        resources.add(0, server);
+        List<BillingServer> instances = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            BillingServer server = serve(new HashMap<>(env), emulator);
+            resources.add(0, server);
+            instances.add(server);
+            registerEndpoint(emulator, server);
+        }
+        return new World(store, env, emulator, instances, database, resources);
+    }
+
+    private static void registerEndpoint(StripeEmulator emulator, BillingServer server) {
         emulator.registerWebhookEndpoint("http://127.0.0.1:" + server.port() + "/webhooks/stripe", STRIPE_SECRET);
-        return new World(store, env, emulator, server, database, resources);
     }
 
     private static Map<String, String> baseEnv() {
@@ -314,6 +348,19 @@ final class World implements AutoCloseable {
                                 + "ten minutes, not an account's data");
     }
 
+    /** The auto-seats leases held now (a lease is held only while a process sets an organization's seats). */
+    long seatLeasesHeld() {
+        String table = store.equals("supabase") ? "public.billing_seat_leases" : "billing.seat_leases";
+        try (Connection c = database.getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery("SELECT count(*) FROM " + table)) {
+            rs.next();
+            return rs.getLong(1);
+        } catch (SQLException e) {
+            throw new AssertionError("counting the seat leases failed", e);
+        }
+    }
+
     /** The database the store moves to and the move's checkpoint, the same for every pass of one sequence. */
     synchronized StoreMove.Target moveTarget() {
         if (moveTarget == null) {
@@ -327,29 +374,49 @@ final class World implements AutoCloseable {
         return server.billing().stores();
     }
 
+    /** A client of the instance whose turn it is: with two, the requests alternate, as a load balancer sends them. */
+    Http http() {
+        List<Http> all = clients;
+        return all.get(Math.floorMod(turn.getAndIncrement(), all.size()));
+    }
+
+    /** A client of every instance, for what each must answer alike. */
+    List<Http> everyInstance() {
+        return clients;
+    }
+
     Map<String, String> env() {
         return env;
     }
 
-    /** Stops {@code serve} (its requests drained, its work finished): nothing writes to the store after it. */
-    void stopServer() {
-        server.close();
+    /** Stops every {@code serve} (requests drained, work finished): nothing writes to the store after it. */
+    synchronized void stopServer() {
+        instances.forEach(BillingServer::close);
     }
 
     /**
      * Stops {@code serve} and starts another on the same store and environment, as a deploy does: nothing the old
      * process held in memory (caches, rate limits, background schedules, cursors) survives. The new one listens on a
-     * port of its own, and Stripe's webhook endpoint moves to it.
+     * port of its own, and Stripe's webhook endpoint moves to it. With two instances, one at a time (a rolling
+     * deploy, the other serving meanwhile), each in turn.
      */
     synchronized void restartServer() {
-        BillingServer old = server;
+        int index = restarts++ % instances.size();
+        BillingServer old = instances.get(index);
         old.close();
         emulator.removeWebhookEndpoints();
         BillingServer started = serve(new HashMap<>(env), emulator);
         resources.set(resources.indexOf(old), started);
-        server = started;
-        http = Http.local(started.port());
-        emulator.registerWebhookEndpoint("http://127.0.0.1:" + started.port() + "/webhooks/stripe", STRIPE_SECRET);
+        instances.set(index, started);
+        server = instances.get(0);
+        clients = instances.stream().map(s -> Http.local(s.port())).toList();
+        instances.forEach(s -> registerEndpoint(emulator, s));
+    }
+
+    /** The store, and how many instances of {@code serve} run on it when more than one. */
+    @Override
+    public String toString() {
+        return instances.size() == 1 ? store : store + " (" + instances.size() + " instances)";
     }
 
     @Override

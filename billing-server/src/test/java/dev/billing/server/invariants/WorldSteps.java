@@ -364,7 +364,7 @@ final class WorldSteps {
                             "/admin/users/" + p.account + "?confirm=true&email=" + Run.encode(p.email),
                             null,
                             Map.of())
-                    : Run.checked("DELETE /me", r.world.http.delete("/me?confirm=true", r.token(p)));
+                    : Run.checked("DELETE /me", r.world.http().delete("/me?confirm=true", r.token(p)));
             if (answer.status() != 200) {
                 throw new AssertionError("erasing " + p + " answered " + answer.status() + ": " + answer.body());
             }
