@@ -3,8 +3,10 @@ package dev.billing.server.invariants;
 import com.stripe.exception.StripeException;
 import com.stripe.model.Charge;
 import com.stripe.model.Customer;
+import com.stripe.model.HasId;
 import com.stripe.model.PaymentIntent;
 import com.stripe.model.Refund;
+import com.stripe.model.StripeCollection;
 import com.stripe.model.Subscription;
 import com.stripe.model.SubscriptionItem;
 import com.stripe.model.checkout.Session;
@@ -28,60 +30,54 @@ final class StripeTruth {
         this.world = world;
     }
 
-    /** Every customer Stripe holds (deleted ones are not listed), with its metadata. */
-    List<Customer> customers() {
-        List<Customer> found = new ArrayList<>();
+    /** One of Stripe's list calls, a page of it. */
+    private interface Listing<T extends HasId> {
+        StripeCollection<T> first() throws StripeException;
+    }
+
+    /** Every item of a listing, page after page. */
+    private static <T extends HasId> List<T> all(String what, Listing<T> listing) {
+        List<T> found = new ArrayList<>();
         try {
-            world.stripe
-                    .v1()
-                    .customers()
-                    .list(CustomerListParams.builder().setLimit(100L).build())
-                    .autoPagingIterable()
-                    .forEach(found::add);
+            listing.first().autoPagingIterable().forEach(found::add);
         } catch (StripeException e) {
-            throw new AssertionError("listing Stripe's customers failed", e);
+            throw new AssertionError("the emulator's " + what + " could not be listed", e);
         }
         return found;
+    }
+
+    /** Every customer Stripe holds (deleted ones are not listed), with its metadata. */
+    List<Customer> customers() {
+        return all(
+                "customers",
+                () -> world.stripe
+                        .v1()
+                        .customers()
+                        .list(CustomerListParams.builder().setLimit(100L).build()));
     }
 
     /** Every subscription of the customer, ended ones too; all of them when {@code customer} is null. */
     List<Subscription> subscriptions(String customer) {
-        List<Subscription> found = new ArrayList<>();
-        try {
-            // Discounts expanded: listed plain they are ids, and revenue is counted less each one's coupon.
-            SubscriptionListParams.Builder params = SubscriptionListParams.builder()
-                    .setStatus(SubscriptionListParams.Status.ALL)
-                    .addExpand("data.discounts")
-                    .setLimit(100L);
-            if (customer != null) {
-                params.setCustomer(customer);
-            }
-            world.stripe
-                    .subscriptions()
-                    .list(params.build())
-                    .autoPagingIterable()
-                    .forEach(found::add);
-        } catch (StripeException e) {
-            throw new AssertionError("the emulator's subscriptions could not be listed", e);
+        // Discounts expanded: listed plain they are ids, and revenue is counted less each one's coupon.
+        SubscriptionListParams.Builder params = SubscriptionListParams.builder()
+                .setStatus(SubscriptionListParams.Status.ALL)
+                .addExpand("data.discounts")
+                .setLimit(100L);
+        if (customer != null) {
+            params.setCustomer(customer);
         }
-        return found;
+        return all("subscriptions", () -> world.stripe.subscriptions().list(params.build()));
     }
 
     List<Charge> charges(String customer) {
-        List<Charge> found = new ArrayList<>();
-        try {
-            world.stripe
-                    .charges()
-                    .list(ChargeListParams.builder()
-                            .setCustomer(customer)
-                            .setLimit(100L)
-                            .build())
-                    .autoPagingIterable()
-                    .forEach(found::add);
-        } catch (StripeException e) {
-            throw new AssertionError("the emulator's charges could not be listed", e);
-        }
-        return found;
+        return all(
+                "charges",
+                () -> world.stripe
+                        .charges()
+                        .list(ChargeListParams.builder()
+                                .setCustomer(customer)
+                                .setLimit(100L)
+                                .build()));
     }
 
     Charge charge(String paymentIntent) {
@@ -102,53 +98,36 @@ final class StripeTruth {
 
     /** Every refund Stripe made. */
     List<Refund> refunds() {
-        List<Refund> found = new ArrayList<>();
-        try {
-            world.stripe
-                    .refunds()
-                    .list(RefundListParams.builder().setLimit(100L).build())
-                    .autoPagingIterable()
-                    .forEach(found::add);
-        } catch (StripeException e) {
-            throw new AssertionError("the emulator's refunds could not be listed", e);
-        }
-        return found;
+        return all(
+                "refunds",
+                () -> world.stripe
+                        .refunds()
+                        .list(RefundListParams.builder().setLimit(100L).build()));
     }
 
     /** The payment intents the mobile PaymentSheet made for one-time items that succeeded (its purchases). */
     List<PaymentIntent> sheetPurchases() {
-        List<PaymentIntent> found = new ArrayList<>();
-        try {
-            world.stripe
-                    .paymentIntents()
-                    .list(PaymentIntentListParams.builder().setLimit(100L).build())
-                    .autoPagingIterable()
-                    .forEach(pi -> {
-                        if ("succeeded".equals(pi.getStatus())
-                                && "sheet".equals(pi.getMetadata().get("purchase_source"))) {
-                            found.add(pi);
-                        }
-                    });
-        } catch (StripeException e) {
-            throw new AssertionError("the emulator's payment intents could not be listed", e);
-        }
-        return found;
+        return all(
+                        "payment intents",
+                        () -> world.stripe
+                                .paymentIntents()
+                                .list(PaymentIntentListParams.builder()
+                                        .setLimit(100L)
+                                        .build()))
+                .stream()
+                .filter(pi -> "succeeded".equals(pi.getStatus())
+                        && "sheet".equals(pi.getMetadata().get("purchase_source")))
+                .toList();
     }
 
     /** Every Checkout session, of every mode and status. */
     List<Session> sessions() {
-        List<Session> found = new ArrayList<>();
-        try {
-            world.stripe
-                    .checkout()
-                    .sessions()
-                    .list(SessionListParams.builder().setLimit(100L).build())
-                    .autoPagingIterable()
-                    .forEach(found::add);
-        } catch (StripeException e) {
-            throw new AssertionError("the emulator's Checkout sessions could not be listed", e);
-        }
-        return found;
+        return all(
+                "Checkout sessions",
+                () -> world.stripe
+                        .checkout()
+                        .sessions()
+                        .list(SessionListParams.builder().setLimit(100L).build()));
     }
 
     /** Whether Stripe bills the subscription: it counts against the one-subscription rule. */
