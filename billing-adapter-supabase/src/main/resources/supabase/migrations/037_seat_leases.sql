@@ -30,7 +30,9 @@ BEGIN
   RETURN FOUND;
 END
 $$;
-REVOKE ALL ON FUNCTION public.billing_seats_lease FROM PUBLIC, anon, authenticated;
-GRANT EXECUTE ON FUNCTION public.billing_seats_lease TO service_role;
+REVOKE ALL ON FUNCTION public.billing_seats_lease
+  FROM PUBLIC, anon, authenticated;
+GRANT EXECUTE ON FUNCTION public.billing_seats_lease
+  TO service_role;
 
 NOTIFY pgrst, 'reload schema';

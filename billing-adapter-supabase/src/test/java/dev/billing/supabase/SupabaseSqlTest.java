@@ -90,7 +90,7 @@ class SupabaseSqlTest {
                     .as(function.group(1))
                     .isEqualTo(2);
         }
-        assertThat(functions).hasSize(63);
+        assertThat(functions).hasSize(64);
         assertThat(all).doesNotContain("SECURITY DEFINER");
     }
 
