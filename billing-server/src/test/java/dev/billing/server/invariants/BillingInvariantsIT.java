@@ -35,6 +35,8 @@ class BillingInvariantsIT {
     static final int SUPABASE_SNAPSHOT_EXAMPLES =
             Integer.getInteger("billing.invariants.supabase.snapshot.examples", 1);
     static final int TWO_INSTANCE_EXAMPLES = Integer.getInteger("billing.invariants.instances.examples", 4);
+    static final int SUPABASE_TWO_INSTANCE_EXAMPLES =
+            Integer.getInteger("billing.invariants.supabase.instances.examples", 3);
     static final int MAX_STEPS = Integer.getInteger("billing.invariants.steps", 24);
     static final int SHRINKS = Integer.getInteger("billing.invariants.shrinks", 12);
 
@@ -75,6 +77,12 @@ class BillingInvariantsIT {
     @Test
     void invariantsHoldOnTwoInstances() {
         property(TWO_INSTANCE_EXAMPLES, 5, false, World::twoInstances);
+    }
+
+    /** Other sequences again (the seed moved by six), on Supabase behind two instances, each ending with the move. */
+    @Test
+    void invariantsHoldOnSupabaseTwoInstances() {
+        property(SUPABASE_TWO_INSTANCE_EXAMPLES, 6, true, World::twoInstancesOnSupabase);
     }
 
     /**

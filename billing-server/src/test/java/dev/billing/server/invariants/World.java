@@ -49,6 +49,8 @@ final class World implements AutoCloseable {
     static final String ADMIN = "invariants-admin-token-0123456789abcdef";
     /** The grace a past-due subscription keeps its plan for (set, not left to serve's default of the same). */
     static final Duration GRACE = Duration.ofDays(7);
+    /** Cached entitlements outlive any wait of the suite: only the store's record of changes ends them. */
+    private static final Map<String, String> ONE_DAY_CACHE = Map.of("BILLING_ENTITLEMENTS_CACHE_SECONDS", "86400");
     /** The plans file's tiers by rank. */
     static final Map<String, Integer> TIER_RANKS = Map.of("free", 0, "basic", 1, "pro", 2, "team", 3, "enterprise", 4);
 
@@ -189,7 +191,12 @@ final class World implements AutoCloseable {
      * another one changed a projection can only have heard of it through the store's record of changes.
      */
     static World twoInstances() {
-        return onPostgres(Map.of("BILLING_ENTITLEMENTS_CACHE_SECONDS", "86400"), 2);
+        return onPostgres(ONE_DAY_CACHE, 2);
+    }
+
+    /** The same on the Supabase store: its record of changes and seat leases behind PostgREST. */
+    static World twoInstancesOnSupabase() {
+        return onSupabase(ONE_DAY_CACHE, 2);
     }
 
     private static World onPostgres(Map<String, String> settings) {
@@ -225,6 +232,10 @@ final class World implements AutoCloseable {
     }
 
     private static World onSupabase(Map<String, String> settings) {
+        return onSupabase(settings, 1);
+    }
+
+    private static World onSupabase(Map<String, String> settings, int instances) {
         List<AutoCloseable> resources = new ArrayList<>();
         try {
             TestDatabase db = PostgresFixture.shared().newDatabase("invariants_supabase");
@@ -241,7 +252,7 @@ final class World implements AutoCloseable {
             // the ended subscriptions' events then arrive about an account already erased.
             env.put("BILLING_ERASE_DELETES_STRIPE_CUSTOMER", "true");
             env.putAll(settings);
-            return start("supabase", env, 1, db.dataSource(), resources);
+            return start("supabase", env, instances, db.dataSource(), resources);
         } catch (RuntimeException e) {
             closeAll(resources);
             throw e;
