@@ -348,7 +348,8 @@ class BillingInvariantsIT {
     /**
      * Deploys where features meet them: usage counted while Stripe's meter fails, then the same request again after
      * a restart (a replay, not counted twice) while the unsent reports wait in the store; a Checkout started before
-     * a restart and paid after it; an organization's seats, members joining, another restart, a member leaving.
+     * a restart and paid after it; an organization's seats, a first member (its one seat stays: only the change's
+     * own cache drop shows the member), more joining, another restart, a member leaving.
      */
     @Test
     void deploysKeepUsageCheckoutAndSeatsWhole() {
@@ -362,6 +363,7 @@ class BillingInvariantsIT {
                 new AccountSteps.Usage(0, 0, 11, 1),
                 new PaymentSteps.PayCheckout(1, 0, false),
                 new PaymentSteps.StartCheckout(org, 3, true),
+                new WorldSteps.Membership(Run.USERS + 2, true, false),
                 new WorldSteps.JoinTogether(3),
                 new WorldSteps.Restart(),
                 new WorldSteps.Membership(Run.USERS + 1, false, false));
