@@ -113,6 +113,9 @@ public final class SeatFollower {
      *                               another process held the seat lease for all of {@link #LEASE}
      */
     int follow(String orgId, CustomerLink link, String cause) {
+        if (livePerSeat(subscriptions.subscriptionsOf(link.customerId())).isEmpty()) {
+            return 0; // nothing per seat: what the first round would find, without the lease's two store calls
+        }
         String customer = link.customerId().value();
         lease(orgId, customer);
         try {
