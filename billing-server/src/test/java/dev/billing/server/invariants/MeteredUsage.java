@@ -57,7 +57,7 @@ final class MeteredUsage {
     static void reachesStripe(Run r) {
         // The outbox before Stripe's log: the worker may send a report meanwhile (a retry that came due), and Stripe
         // logs it before the worker marks it sent, so read the other way round it would be in neither.
-        List<MeterReport> outbox = reports(r.world.server.billing().stores().usage());
+        List<MeterReport> outbox = reports(r.world.stores().usage());
         Map<String, Long> accepted = new HashMap<>();
         Set<String> identifiers = new HashSet<>();
         for (RecordedRequest q : r.world.emulator.requestLog()) {

@@ -113,12 +113,18 @@ final class World implements AutoCloseable {
     final String duplicates;
 
     final StripeEmulator emulator;
-    /** The first instance of {@code serve}: another one after each of its restarts ({@link #restartServer}). */
-    volatile BillingServer server;
-    /** Every instance of {@code serve} on the store: one, or two behind a load balancer ({@link #twoInstances}). */
-    private final List<BillingServer> instances;
-    /** A client of each instance, at its port, in the order of {@link #instances}. */
-    private volatile List<Http> clients;
+    /** An instance of {@code serve} and a client of it, at its port. */
+    private record Instance(BillingServer server, Http http) {
+        Instance(BillingServer server) {
+            this(server, Http.local(server.port()));
+        }
+    }
+
+    /**
+     * Every instance of {@code serve} on the store: one, or two behind a load balancer ({@link #twoInstances}); a new
+     * list after each restart ({@link #restartServer}).
+     */
+    private volatile List<Instance> instances;
     /** The load balancer's turn. */
     private final AtomicInteger turn = new AtomicInteger();
     /** Restarts so far: a rolling deploy stops the instances in turn. */
@@ -149,11 +155,9 @@ final class World implements AutoCloseable {
         this.env = Map.copyOf(env);
         this.duplicates = env.get("BILLING_DUPLICATE_SUBSCRIPTIONS");
         this.emulator = emulator;
-        this.instances = new ArrayList<>(instances);
-        this.server = instances.get(0);
+        this.instances = instances.stream().map(Instance::new).toList();
         this.database = database;
         this.resources = resources;
-        this.clients = instances.stream().map(s -> Http.local(s.port())).toList();
         this.stripe = StripeClient.builder()
                 .setApiKey(emulator.apiKey())
                 .setApiBase(emulator.baseUrl())
@@ -381,19 +385,24 @@ final class World implements AutoCloseable {
         return moveTarget;
     }
 
+    /** The first instance of {@code serve}: another one after each of its restarts. */
+    BillingServer server() {
+        return instances.get(0).server();
+    }
+
     BillingStores stores() {
-        return server.billing().stores();
+        return server().billing().stores();
     }
 
     /** A client of the instance whose turn it is: with two, the requests alternate, as a load balancer sends them. */
     Http http() {
-        List<Http> all = clients;
-        return all.get(Math.floorMod(turn.getAndIncrement(), all.size()));
+        List<Instance> all = instances;
+        return all.get(Math.floorMod(turn.getAndIncrement(), all.size())).http();
     }
 
     /** A client of every instance, for what each must answer alike. */
     List<Http> everyInstance() {
-        return clients;
+        return instances.stream().map(Instance::http).toList();
     }
 
     Map<String, String> env() {
@@ -402,7 +411,7 @@ final class World implements AutoCloseable {
 
     /** Stops every {@code serve} (requests drained, work finished): nothing writes to the store after it. */
     synchronized void stopServer() {
-        instances.forEach(BillingServer::close);
+        instances.forEach(i -> i.server().close());
     }
 
     /**
@@ -413,15 +422,15 @@ final class World implements AutoCloseable {
      */
     synchronized void restartServer() {
         int index = restarts++ % instances.size();
-        BillingServer old = instances.get(index);
+        BillingServer old = instances.get(index).server();
         old.close();
         emulator.removeWebhookEndpoints();
         BillingServer started = serve(new HashMap<>(env), emulator);
         resources.set(resources.indexOf(old), started);
-        instances.set(index, started);
-        server = instances.get(0);
-        clients = instances.stream().map(s -> Http.local(s.port())).toList();
-        instances.forEach(s -> registerEndpoint(emulator, s));
+        List<Instance> running = new ArrayList<>(instances);
+        running.set(index, new Instance(started));
+        instances = List.copyOf(running);
+        instances.forEach(i -> registerEndpoint(emulator, i.server()));
     }
 
     /** The store, and how many instances of {@code serve} run on it when more than one. */

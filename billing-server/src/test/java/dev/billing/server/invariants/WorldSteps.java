@@ -59,14 +59,14 @@ final class WorldSteps {
         @Override
         public void run(Run r) {
             Duration ahead = Duration.ofDays(CHOICES.get(Math.floorMod(days, CHOICES.size())));
-            UsageLedger usage = r.world.server.billing().stores().usage();
+            UsageLedger usage = r.world.stores().usage();
             List<UsageCounter> counters = MeteredUsage.counters(usage);
             List<String> unsent = MeteredUsage.reports(usage).stream()
                     .filter(m -> m.reportedAt() == null)
                     .map(MeterReport::identifier)
                     .toList();
             new PruneExpired(
-                            r.world.server.billing().stores(),
+                            r.world.stores(),
                             RetentionOptions.defaults(),
                             Clock.offset(r.world.emulator.clock(), ahead))
                     .prune();
