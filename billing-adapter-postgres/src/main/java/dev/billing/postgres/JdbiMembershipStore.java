@@ -87,6 +87,7 @@ final class JdbiMembershipStore implements MembershipStore {
     private final String count;
     private final String pseudonymise;
     private final String leaseSeats;
+    private final String renewSeats;
     private final String releaseSeats;
 
     JdbiMembershipStore(Db db) {
@@ -97,6 +98,8 @@ final class JdbiMembershipStore implements MembershipStore {
                 ON CONFLICT (customer_id) DO UPDATE SET holder = EXCLUDED.holder, until = EXCLUDED.until
                  WHERE l.holder = EXCLUDED.holder OR l.until < :now
                 """);
+        this.renewSeats = db.sql(
+                "UPDATE {schema}.seat_leases SET until = :until WHERE customer_id = :customer AND holder = :holder");
         this.releaseSeats =
                 db.sql("DELETE FROM {schema}.seat_leases WHERE customer_id = :customer AND holder = :holder");
         this.removals = new JdbiRemovals(db);
@@ -282,6 +285,18 @@ final class JdbiMembershipStore implements MembershipStore {
                                 .bind("customer", customerId)
                                 .bind("holder", holder)
                                 .bindByType("now", Db.ts(now), OffsetDateTime.class)
+                                .bindByType("until", Db.ts(until), OffsetDateTime.class)
+                                .execute()
+                        == 1);
+    }
+
+    @Override
+    public boolean renewSeats(String customerId, String holder, Instant until) {
+        return db.call(
+                "memberships.renewSeats",
+                h -> h.createUpdate(renewSeats)
+                                .bind("customer", customerId)
+                                .bind("holder", holder)
                                 .bindByType("until", Db.ts(until), OffsetDateTime.class)
                                 .execute()
                         == 1);

@@ -179,6 +179,24 @@ final class SupabaseMembershipStore implements MembershipStore {
     }
 
     @Override
+    public boolean renewSeats(String customerId, String holder, Instant until) {
+        ObjectNode row = Rows.object();
+        Rows.put(row, "until", until);
+        // Retried: a repeat by the same holder sets the same end again.
+        return client.patch(LEASES)
+                        .param("customer_id", "eq." + customerId)
+                        .param("holder", "eq." + holder)
+                        .param("select", "customer_id")
+                        .prefer("return=representation")
+                        .json(row)
+                        .retryable()
+                        .send()
+                        .json()
+                        .size()
+                > 0;
+    }
+
+    @Override
     public void releaseSeats(String customerId, String holder) {
         client.delete(LEASES)
                 .param("customer_id", "eq." + customerId)

@@ -27,8 +27,8 @@ import java.util.UUID;
  * sent here never go back to an older count.
  *
  * <p>Across processes the store's seat lease of the organization's customer ({@link MembershipStore#leaseSeats})
- * orders the same way: a process counts and sets only while it holds the lease, so two processes applying members
- * who joined together never send an older count after a newer one. The quantity is compared with Stripe's own
+ * orders the same way: a process counts and sets only while it holds the lease, renewed before each quantity it sends,
+ * so two processes applying members who joined together never send an older count after a newer one. The quantity is compared with Stripe's own
  * subscription (the projection may not have seen the last change yet), and after setting it the count is read again
  * and the quantity set again until they agree, so whichever write reaches Stripe last is followed by a check against
  * the final count.
@@ -37,7 +37,12 @@ import java.util.UUID;
 public final class SeatFollower {
     /** Rounds of "set, then count again" before giving up (the caller's event is retried later). */
     static final int MAX_ROUNDS = 5;
-    /** How long a seat lease lasts: far longer than the rounds take, so only a process that died lets it run out. */
+    /**
+     * How long a seat lease lasts from its taking or its renewal before each quantity sent: longer than one Stripe
+     * call with its retries takes on the adapter's defaults (under a minute even when Stripe stops answering), so an
+     * update is never on its way without it. Reads slower than that together let it run out, and the renewal finds
+     * whether another process took it meanwhile.
+     */
     static final Duration LEASE = Duration.ofSeconds(60);
     /** How often a process waiting for another's lease asks again. */
     static final Duration LEASE_POLL = Duration.ofMillis(20);
@@ -125,6 +130,28 @@ public final class SeatFollower {
         }
     }
 
+    /**
+     * Renews this process's seat lease for a full {@link #LEASE} before a quantity is sent, so that however long the
+     * reads before it took, no other process can take the lease while the update is on its way.
+     *
+     * @return false when another process took the lease meanwhile (it ran out during a slow Stripe call): this
+     *         process has it again, but the count it read may be older than one the other sent, so the round is
+     *         counted again
+     */
+    private boolean renew(String orgId, String customer) {
+        if (memberships.renewSeats(customer, holder, clock.instant().plus(LEASE))) {
+            return true;
+        }
+        LOG.log(
+                System.Logger.Level.WARNING,
+                "Auto-seats: the seat lease of {0} ran out while Stripe answered (over {1} s) and another process "
+                        + "took it; counting the members again",
+                orgId,
+                LEASE.toSeconds());
+        lease(orgId, customer);
+        return false;
+    }
+
     /** Waits until this process holds the customer's seat lease; another's runs out within {@link #LEASE}. */
     private void lease(String orgId, String customer) {
         Instant giveUp = clock.instant().plus(LEASE);
@@ -159,6 +186,9 @@ public final class SeatFollower {
                     continue;
                 }
                 agreed = false;
+                if (!renew(orgId, link.customerId().value())) {
+                    break;
+                }
                 sent++;
                 set(
                         orgId,

@@ -24,7 +24,7 @@ import java.util.Optional;
  *   <li>{@link #countActive} counts the active records of one organization;</li>
  *   <li>a membership id names at most one record;</li>
  *   <li>{@link #leaseSeats} gives a customer's seat lease to one holder at a time, until it runs out or its holder
- *       gives it back, also across processes.</li>
+ *       gives it back, also across processes; {@link #renewSeats} extends it only for a holder nobody displaced.</li>
  * </ul>
  * Every method throws {@link dev.billing.core.error.StoreException} on store failure.
  */
@@ -97,6 +97,18 @@ public interface MembershipStore {
      * @return whether {@code holder} holds it now
      */
     default boolean leaseSeats(String customerId, String holder, Instant now, Instant until) {
+        return true;
+    }
+
+    /**
+     * Extends the seat lease {@code holder} took to {@code until}, only if no other holder took it since and it was
+     * not given back (a lease that ran out but nobody took is still held). Auto-seats renews before each quantity it
+     * sends: a count read under a lease that was lost meanwhile may be older than one another holder sent. This
+     * default renews at once, as {@link #leaseSeats}'s takes.
+     *
+     * @return whether {@code holder} held it all along and holds it until {@code until} now
+     */
+    default boolean renewSeats(String customerId, String holder, Instant until) {
         return true;
     }
 

@@ -378,6 +378,40 @@ public abstract class MembershipStoreContract {
     }
 
     @Test
+    void aSeatLeaseIsRenewedOnlyByAHolderNobodyDisplaced() {
+        String customer = unique("cus_");
+        store.leaseSeats(customer, "process-a", T0, T0.plusSeconds(60));
+
+        assertThat(store.renewSeats(customer, "process-a", T0.plusSeconds(110)))
+                .as("held")
+                .isTrue();
+        assertThat(store.leaseSeats(customer, "process-b", T0.plusSeconds(100), T0.plusSeconds(160)))
+                .as("renewed to 110 s")
+                .isFalse();
+        assertThat(store.renewSeats(customer, "process-a", T0.plusSeconds(200)))
+                .as("ran out at 110 s, but nobody took it")
+                .isTrue();
+        assertThat(store.renewSeats(customer, "process-b", T0.plusSeconds(300)))
+                .as("not the holder")
+                .isFalse();
+        assertThat(store.leaseSeats(customer, "process-b", T0.plusSeconds(201), T0.plusSeconds(260)))
+                .isTrue();
+        assertThat(store.renewSeats(customer, "process-a", T0.plusSeconds(300)))
+                .as("process-b took it after it ran out")
+                .isFalse();
+        store.releaseSeats(customer, "process-b");
+        assertThat(store.renewSeats(customer, "process-b", T0.plusSeconds(300)))
+                .as("given back")
+                .isFalse();
+        assertThat(store.renewSeats(unique("cus_"), "process-a", T0.plusSeconds(60)))
+                .as("never taken")
+                .isFalse();
+        assertThat(store.leaseSeats(customer, "process-c", T0.plusSeconds(202), T0.plusSeconds(262)))
+                .as("a failed renewal takes nothing")
+                .isTrue();
+    }
+
+    @Test
     void racingHoldersGetTheSeatLeaseOnce() {
         String customer = unique("cus_");
         int threads = 8;

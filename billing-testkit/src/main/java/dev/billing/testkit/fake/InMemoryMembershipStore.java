@@ -146,6 +146,17 @@ public final class InMemoryMembershipStore implements MembershipStore {
     }
 
     @Override
+    public synchronized boolean renewSeats(String customerId, String holder, Instant until) {
+        storeSwitch.check();
+        Lease held = leases.get(customerId);
+        if (held == null || !held.holder().equals(holder)) {
+            return false;
+        }
+        leases.put(customerId, new Lease(holder, until));
+        return true;
+    }
+
+    @Override
     public synchronized void releaseSeats(String customerId, String holder) {
         storeSwitch.check();
         leases.computeIfPresent(customerId, (k, held) -> held.holder().equals(holder) ? null : held);

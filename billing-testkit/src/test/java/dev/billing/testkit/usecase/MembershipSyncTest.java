@@ -26,7 +26,6 @@ import dev.billing.core.model.subscription.SubscriptionStatus;
 import dev.billing.core.org.AlignSeats;
 import dev.billing.core.port.EventInbox;
 import dev.billing.core.port.PaymentGateway.ProrationBehavior;
-import dev.billing.core.port.Sleeper;
 import dev.billing.core.privacy.ErasePersonalData;
 import dev.billing.core.webhook.WebhookReceipt;
 import dev.billing.testkit.Await;
@@ -266,67 +265,6 @@ class MembershipSyncTest {
                 .isEqualTo(12);
         assertThat(h.stores().inbox().countByStatus().get(InboxStatus.PROCESSED))
                 .isEqualTo(12);
-    }
-
-    /**
-     * Two processes on one store (as two server instances behind a load balancer), members joining together and
-     * their deliveries shared out between them: the store's seat lease orders the two processes' updates as the
-     * organization's lock orders one process's, so Stripe is never sent an older count after a newer one.
-     */
-    @Test
-    void concurrentJoinsAppliedByTwoProcessesSendStripeOnlyRisingCounts() {
-        BillingHarness h = harness(OrgOptions.defaults().withAutoSeats(true));
-        Billing other = h.anotherProcess(d -> {});
-        String subscription = buyTeam(h, 1);
-
-        Race.run(12, u -> {
-            deliver(
-                    u % 2 == 0 ? h.billing() : other,
-                    new Delivery("msg_join_" + u, true, "user_" + u, T0.plusSeconds(u)));
-            return null;
-        });
-
-        List<Long> sent = h.gateway().calls(Operation.CHANGE_QUANTITY).stream()
-                .map(c -> Long.parseLong(c.parameters().split("\\|")[1]))
-                .toList();
-        // A join the other process applies may land between a count and its update (the lease orders the updates,
-        // not the joins), so an update need not send the count of its moment; it never sends one older than the last.
-        assertThat(sent).as("only joins: the quantities sent never go down").isSorted();
-        assertThat(sent.get(sent.size() - 1)).isEqualTo(12);
-        assertThat(h.gateway().getSubscription(subscription).orElseThrow().quantity())
-                .isEqualTo(12);
-    }
-
-    /**
-     * The same in one interleaving: while one process's update reads Stripe, a join reaches the other process, which
-     * applies it and either waits for the lease (a pause) or, with nothing to order them, sends the newer count
-     * before the first process sends its older one.
-     */
-    @Test
-    void aJoinAppliedByAnotherProcessWhileAnUpdateIsOnItsWayWaitsForIt() throws Exception {
-        BillingHarness h = harness(OrgOptions.defaults().withAutoSeats(true));
-        Billing other = h.anotherProcess(Sleeper.REAL);
-        String subscription = buyTeam(h, 1);
-        deliver(h.billing(), new Delivery("msg_join_0", true, "user_0", T0));
-        deliver(h.billing(), new Delivery("msg_join_1", true, "user_1", T0.plusSeconds(1)));
-        Thread second = new Thread(() -> deliver(other, new Delivery("msg_join_3", true, "user_3", T0.plusSeconds(3))));
-        h.gateway().beforeNext(Operation.GET_SUBSCRIPTION, () -> {
-            second.start();
-            Await.until(
-                    "the other process waits for the lease, or is done",
-                    () -> second.getState() == Thread.State.TIMED_WAITING
-                            || second.getState() == Thread.State.TERMINATED);
-        });
-
-        deliver(h.billing(), new Delivery("msg_join_2", true, "user_2", T0.plusSeconds(2)));
-        second.join();
-
-        List<Long> sent = h.gateway().calls(Operation.CHANGE_QUANTITY).stream()
-                .map(c -> Long.parseLong(c.parameters().split("\\|")[1]))
-                .toList();
-        assertThat(sent).isSorted().endsWith(4L);
-        assertThat(h.gateway().getSubscription(subscription).orElseThrow().quantity())
-                .isEqualTo(4);
     }
 
     @Test

@@ -1,0 +1,161 @@
+package dev.billing.testkit.usecase;
+
+import static dev.billing.testkit.Builders.T0;
+import static dev.billing.testkit.usecase.MembershipSyncTest.buyTeam;
+import static dev.billing.testkit.usecase.MembershipSyncTest.deliver;
+import static dev.billing.testkit.usecase.MembershipSyncTest.harness;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.billing.core.Billing;
+import dev.billing.core.config.OrgOptions;
+import dev.billing.core.port.Sleeper;
+import dev.billing.testkit.Await;
+import dev.billing.testkit.BillingHarness;
+import dev.billing.testkit.contract.Race;
+import dev.billing.testkit.fake.FakePaymentGateway.Operation;
+import dev.billing.testkit.usecase.MembershipSyncTest.Delivery;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Auto-seats across processes: two {@link Billing}s on one store (as two server instances behind a load balancer)
+ * apply one organization's members, and the store's seat lease keeps the quantities Stripe is sent in order, also
+ * when Stripe answers so slowly that the lease runs out.
+ */
+class SeatsAcrossProcessesTest {
+
+    /**
+     * Two processes on one store (as two server instances behind a load balancer), members joining together and
+     * their deliveries shared out between them: the store's seat lease orders the two processes' updates as the
+     * organization's lock orders one process's, so Stripe is never sent an older count after a newer one.
+     */
+    @Test
+    void concurrentJoinsAppliedByTwoProcessesSendStripeOnlyRisingCounts() {
+        BillingHarness h = harness(OrgOptions.defaults().withAutoSeats(true));
+        Billing other = h.anotherProcess(d -> {});
+        String subscription = buyTeam(h, 1);
+
+        Race.run(12, u -> {
+            deliver(
+                    u % 2 == 0 ? h.billing() : other,
+                    new Delivery("msg_join_" + u, true, "user_" + u, T0.plusSeconds(u)));
+            return null;
+        });
+
+        List<Long> sent = sent(h);
+        // A join the other process applies may land between a count and its update (the lease orders the updates,
+        // not the joins), so an update need not send the count of its moment; it never sends one older than the last.
+        assertThat(sent).as("only joins: the quantities sent never go down").isSorted();
+        assertThat(sent.get(sent.size() - 1)).isEqualTo(12);
+        assertThat(h.gateway().getSubscription(subscription).orElseThrow().quantity())
+                .isEqualTo(12);
+    }
+
+    /**
+     * The same in one interleaving: while one process's update reads Stripe, a join reaches the other process, which
+     * applies it and either waits for the lease (a pause) or, with nothing to order them, sends the newer count
+     * before the first process sends its older one.
+     */
+    @Test
+    void aJoinAppliedByAnotherProcessWhileAnUpdateIsOnItsWayWaitsForIt() throws Exception {
+        BillingHarness h = harness(OrgOptions.defaults().withAutoSeats(true));
+        Billing other = h.anotherProcess(Sleeper.REAL);
+        String subscription = buyTeam(h, 1);
+        deliver(h.billing(), new Delivery("msg_join_0", true, "user_0", T0));
+        deliver(h.billing(), new Delivery("msg_join_1", true, "user_1", T0.plusSeconds(1)));
+        Thread second = new Thread(() -> deliver(other, new Delivery("msg_join_3", true, "user_3", T0.plusSeconds(3))));
+        h.gateway().beforeNext(Operation.GET_SUBSCRIPTION, () -> {
+            second.start();
+            Await.until(
+                    "the other process waits for the lease, or is done",
+                    () -> second.getState() == Thread.State.TIMED_WAITING
+                            || second.getState() == Thread.State.TERMINATED);
+        });
+
+        deliver(h.billing(), new Delivery("msg_join_2", true, "user_2", T0.plusSeconds(2)));
+        second.join();
+
+        List<Long> sent = sent(h);
+        assertThat(sent).isSorted().endsWith(4L);
+        assertThat(h.gateway().getSubscription(subscription).orElseThrow().quantity())
+                .isEqualTo(4);
+    }
+
+    /**
+     * Stripe answers a read slowly (50 s) and the update after it takes 20 s more, so the lease taken before the read
+     * would have run out while the update is on its way: renewed before it, the lease keeps the other process
+     * waiting, which would otherwise send its newer count first.
+     */
+    @Test
+    void aLeaseRenewedBeforeEachUpdateKeepsTheOtherProcessWaitingThroughASlowStripe() throws Exception {
+        BillingHarness h = harness(OrgOptions.defaults().withAutoSeats(true));
+        Billing other = h.anotherProcess(Sleeper.REAL);
+        String subscription = buyTeam(h, 1);
+        deliver(h.billing(), new Delivery("msg_join_0", true, "user_0", T0));
+        deliver(h.billing(), new Delivery("msg_join_1", true, "user_1", T0.plusSeconds(1)));
+        Thread second = new Thread(() -> deliver(other, new Delivery("msg_join_3", true, "user_3", T0.plusSeconds(3))));
+        h.gateway().beforeNext(Operation.GET_SUBSCRIPTION, () -> h.clock().advance(Duration.ofSeconds(50)));
+        h.gateway().beforeNext(Operation.CHANGE_QUANTITY, () -> {
+            h.clock().advance(Duration.ofSeconds(20));
+            second.start();
+            Await.until(
+                    "the other process waits for the lease, or is done",
+                    () -> second.getState() == Thread.State.TIMED_WAITING
+                            || second.getState() == Thread.State.TERMINATED);
+        });
+
+        deliver(h.billing(), new Delivery("msg_join_2", true, "user_2", T0.plusSeconds(2)));
+        second.join();
+
+        assertThat(sent(h)).containsExactly(2L, 3L, 4L);
+        assertThat(h.gateway().getSubscription(subscription).orElseThrow().quantity())
+                .isEqualTo(4);
+    }
+
+    /**
+     * Stripe answers a read after 70 s, by which time the lease has run out, and the other process took it, sent its
+     * newer count and gave it back: the first process's renewal finds it lost, and it counts again instead of sending
+     * the count it read before.
+     */
+    @Test
+    void aLeaseLostDuringASlowReadIsFoundAtItsRenewalAndTheMembersAreCountedAgain() throws Exception {
+        BillingHarness h = harness(OrgOptions.defaults().withAutoSeats(true));
+        Billing other = h.anotherProcess(Sleeper.REAL);
+        String subscription = buyTeam(h, 1);
+        deliver(h.billing(), new Delivery("msg_join_0", true, "user_0", T0));
+        deliver(h.billing(), new Delivery("msg_join_1", true, "user_1", T0.plusSeconds(1)));
+        Thread second = new Thread(() -> deliver(other, new Delivery("msg_join_3", true, "user_3", T0.plusSeconds(3))));
+        h.gateway().beforeNext(Operation.GET_SUBSCRIPTION, () -> {
+            h.clock().advance(Duration.ofSeconds(70));
+            second.start();
+            Await.until("the other process is done", () -> second.getState() == Thread.State.TERMINATED);
+        });
+
+        deliver(h.billing(), new Delivery("msg_join_2", true, "user_2", T0.plusSeconds(2)));
+        second.join();
+
+        assertThat(sent(h))
+                .as("the other process's 4, never the 3 counted before it")
+                .containsExactly(2L, 4L);
+        assertThat(h.gateway().getSubscription(subscription).orElseThrow().quantity())
+                .isEqualTo(4);
+        String customer = h.gateway()
+                .getSubscription(subscription)
+                .orElseThrow()
+                .customerId()
+                .value();
+        Instant now = h.clock().instant();
+        assertThat(h.stores().memberships().leaseSeats(customer, "probe", now, now.plusSeconds(1)))
+                .as("the lease taken again was given back")
+                .isTrue();
+    }
+
+    /** The quantities sent to Stripe, in the order sent. */
+    private static List<Long> sent(BillingHarness h) {
+        return h.gateway().calls(Operation.CHANGE_QUANTITY).stream()
+                .map(c -> Long.parseLong(c.parameters().split("\\|")[1]))
+                .toList();
+    }
+}
