@@ -292,6 +292,15 @@ public final class StripeEmulator implements AutoCloseable {
         return server.faults();
     }
 
+    /**
+     * Withdraws what is left of one fault {@link #addFault added} earlier (the same value), leaving the others.
+     *
+     * @return false when it was used up (or never added)
+     */
+    public boolean removeFault(Fault fault) {
+        return server.removeFault(fault);
+    }
+
     public void clearFaults() {
         server.clearFaults();
     }

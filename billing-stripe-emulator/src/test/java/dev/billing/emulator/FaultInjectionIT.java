@@ -99,6 +99,21 @@ class FaultInjectionIT {
     }
 
     @Test
+    void aFaultIsWithdrawnAloneWhateverIsLeftOfIt() throws Exception {
+        Fault customers = Fault.of(FaultKind.ERROR_500, "POST", "/v1/customers").times(3);
+        Fault meters = Fault.of(FaultKind.ERROR_500, "POST", "/v1/billing/meter_events");
+        emu.addFault(customers);
+        emu.addFault(meters);
+        catchThrowableOfType(
+                ApiException.class, () -> client(0, 5000).v1().customers().create(ada()));
+
+        assertThat(emu.removeFault(customers)).isTrue();
+        assertThat(emu.faults()).containsExactly(meters);
+        assertThat(client(0, 5000).v1().customers().create(ada()).getId()).startsWith("cus_");
+        assertThat(emu.removeFault(customers)).as("withdrawn already").isFalse();
+    }
+
+    @Test
     void rateLimitIsRetriedOnlyWhenStripeShouldRetrySaysSo() throws Exception {
         emu.addFault(Fault.of(FaultKind.RATE_LIMIT_429, "POST", "/v1/customers").shouldRetry(true));
         assertThat(client(1, 5000).v1().customers().create(ada()).getId()).startsWith("cus_");
@@ -160,6 +175,21 @@ class FaultInjectionIT {
         assertThat(customerCount()).isEqualTo(1);
         assertThat(customerPosts()).extracting(RecordedRequest::status).containsExactly(500, 200);
         assertThat(customerPosts().get(1).replayed()).isTrue();
+    }
+
+    @Test
+    void aReplayedAnswerIsLostUnderAServerErrorAfterApplyToo() throws Exception {
+        emu.addFault(Fault.of(FaultKind.ERROR_500_AFTER_APPLY, "POST", "/v1/customers")
+                .times(2));
+        ApiException lost = catchThrowableOfType(
+                ApiException.class, () -> client(1, 5000).v1().customers().create(ada()));
+
+        assertThat(lost.getStatusCode()).isEqualTo(500);
+        assertThat(customerPosts())
+                .hasSize(2)
+                .allSatisfy(r -> assertThat(r.fault()).isEqualTo("500_after_apply"));
+        assertThat(customerPosts().get(1).replayed()).isTrue();
+        assertThat(customerCount()).isEqualTo(1);
     }
 
     @Test

@@ -108,7 +108,22 @@ final class ApiGateway {
                 headers.put("Idempotent-Replayed", "true");
                 headers.put("Original-Request", saved.requestId());
                 Reply reply = new Reply(saved.status(), saved.body(), headers);
-                log(requestId, at, method, path, idemKey, params, reply.status(), true, null);
+                // A replayed answer can be lost or slow on its way as any other (the faults that let work happen).
+                if (fault != null && fault.kind() == FaultKind.ERROR_500_AFTER_APPLY) {
+                    reply = serverError(fault);
+                } else if (fault != null) {
+                    sleep(fault.duration());
+                }
+                log(
+                        requestId,
+                        at,
+                        method,
+                        path,
+                        idemKey,
+                        params,
+                        reply.status(),
+                        true,
+                        fault == null ? null : fault.kind().wireName());
                 send(ex, requestId, reply, idemKey);
                 return;
             }

@@ -373,6 +373,10 @@ public final class EmulatorServer implements AutoCloseable {
         return faults.pending();
     }
 
+    public boolean removeFault(Fault fault) {
+        return faults.remove(fault);
+    }
+
     public void clearFaults() {
         faults.clearAll();
     }

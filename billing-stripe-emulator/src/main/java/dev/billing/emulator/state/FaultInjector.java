@@ -48,6 +48,17 @@ public final class FaultInjector {
         return out;
     }
 
+    /** Withdraws what is left of {@code fault} (as added), leaving every other pending fault; false if used up. */
+    public synchronized boolean remove(Fault fault) {
+        int i = faults.indexOf(fault);
+        if (i < 0) {
+            return false;
+        }
+        faults.remove(i);
+        remaining.remove(i);
+        return true;
+    }
+
     public synchronized void clearAll() {
         faults.clear();
         remaining.clear();
