@@ -15,6 +15,7 @@ import dev.billing.core.model.RefetchStamps;
 import dev.billing.core.model.SourceVersion;
 import dev.billing.core.model.catalog.Plan;
 import dev.billing.core.model.subscription.Subscription;
+import dev.billing.core.model.subscription.SubscriptionStatus;
 import dev.billing.core.port.PaymentGateway.ProrationBehavior;
 import java.util.ArrayList;
 import java.util.List;
@@ -103,16 +104,25 @@ final class StripeSubscriptions {
                             .update(subscriptionId, params, StripeCalls.keyed(idempotencyKey)));
             return calls.read("cancel subscription at period end", s, this::subscription);
         }
-        com.stripe.model.Subscription s = calls.call(
-                "cancel subscription",
-                () -> client.v1()
-                        .subscriptions()
-                        .cancel(
-                                subscriptionId,
-                                SubscriptionCancelParams.builder()
-                                        .addExpand(COUPONS)
-                                        .build(),
-                                StripeCalls.keyed(idempotencyKey)));
+        com.stripe.model.Subscription s;
+        try {
+            s = calls.call(
+                    "cancel subscription",
+                    () -> client.v1()
+                            .subscriptions()
+                            .cancel(
+                                    subscriptionId,
+                                    SubscriptionCancelParams.builder()
+                                            .addExpand(COUPONS)
+                                            .build(),
+                                    StripeCalls.keyed(idempotencyKey)));
+        } catch (GatewayRejectedException refused) {
+            // Stripe refuses to cancel a canceled subscription (400), also when the cancellation refused is a retry
+            // of this one, whose answer was lost: what the caller asked for is done.
+            return getSubscription(subscriptionId)
+                    .filter(current -> current.status() == SubscriptionStatus.CANCELED)
+                    .orElseThrow(() -> refused);
+        }
         return calls.read("cancel subscription", s, this::subscription);
     }
 

@@ -101,7 +101,11 @@ public interface PaymentGateway {
     /** Every subscription of the customer, whatever its status. */
     List<Subscription> listSubscriptions(CustomerId customerId);
 
-    /** Cancels now, or at the end of the current period when {@code atPeriodEnd}. */
+    /**
+     * Cancels now, or at the end of the current period when {@code atPeriodEnd}. Cancelling now a subscription that
+     * is canceled already answers it as it is, not a refusal: a cancellation sent again because its first answer was
+     * lost (by the gateway's retries, or by a person asking again) finds its own work done.
+     */
     Subscription cancelSubscription(String subscriptionId, boolean atPeriodEnd, String idempotencyKey);
 
     /** Withdraws a scheduled cancellation. */

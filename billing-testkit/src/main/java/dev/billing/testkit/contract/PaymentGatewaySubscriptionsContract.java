@@ -198,6 +198,19 @@ public abstract class PaymentGatewaySubscriptionsContract {
         }
 
         @Test
+        @DisplayName("cancelling now what is canceled already (a retry whose first answer was lost, with a new key)"
+                + " answers the canceled subscription as it is")
+        void cancelsNowWhatIsCanceledAlready() {
+            Subscription subscription = subscribed(newCustomer());
+            Subscription canceled = gateway.cancelSubscription(subscription.id(), false, unique("cancel-"));
+
+            Subscription again = gateway.cancelSubscription(subscription.id(), false, unique("cancel-"));
+
+            assertThat(again.status()).isEqualTo(SubscriptionStatus.CANCELED);
+            assertThat(again.endedAt()).isEqualTo(canceled.endedAt());
+        }
+
+        @Test
         @DisplayName("a customer's open sessions are listed newest first, of every mode; an expired one is listed no "
                 + "more and cannot be paid, and expiring a session no longer open answers false")
         void listsAndExpiresOpenSessions() {

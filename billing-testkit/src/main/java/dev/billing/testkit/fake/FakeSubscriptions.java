@@ -129,6 +129,9 @@ final class FakeSubscriptions {
 
     Subscription cancel(String subscriptionId, boolean atPeriodEnd) {
         Subscription s = require(subscriptionId);
+        if (!atPeriodEnd && s.status() == SubscriptionStatus.CANCELED) {
+            return stamp(s);
+        }
         Instant now = clock.instant();
         Subscription changed = atPeriodEnd
                 ? copy(s, s.status(), s.priceId(), true, s.canceledAt() == null ? now : s.canceledAt(), null)
