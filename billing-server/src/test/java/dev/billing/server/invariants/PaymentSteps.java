@@ -208,7 +208,7 @@ final class PaymentSteps {
             if (gone(p)) {
                 return;
             }
-            Http.Response answer = Run.checked(
+            Http.Response answer = r.answered(
                     "POST /guest/checkout",
                     r.world
                             .http()

@@ -2,6 +2,7 @@ package dev.billing.server.invariants;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.billing.core.model.event.InboxStatus;
+import dev.billing.emulator.Fault;
 import dev.billing.testkit.Await;
 import dev.billing.testkit.http.Http;
 import dev.billing.testkit.webhook.StripeSignature;
@@ -60,6 +61,12 @@ final class Run {
 
     /** The step being run and checked. */
     Step step;
+
+    /**
+     * The faults armed at Stripe while a step runs under them ({@link WorldSteps.StripeFails}), else none: the API may
+     * then answer that Stripe failed.
+     */
+    volatile List<Fault> stripeFaults = List.of();
 
     /** The run's service key and its id, once a step used it. */
     String serviceKey;
@@ -136,15 +143,15 @@ final class Run {
 
     /** The same from one instance of {@code serve}. */
     Http.Response get(Http via, Party p, String path) {
-        return checked("GET " + path, via.get(p.route(path), token(p)));
+        return answered("GET " + path, via.get(p.route(path), token(p)));
     }
 
     Http.Response post(Party p, String path, String json) {
-        return checked("POST " + path, world.http().post(p.route(path), token(p), json));
+        return answered("POST " + path, world.http().post(p.route(path), token(p), json));
     }
 
     Http.Response post(Party p, String path, String json, Map<String, String> headers) {
-        return checked("POST " + path, world.http().post(p.route(path), token(p), json, headers));
+        return answered("POST " + path, world.http().post(p.route(path), token(p), json, headers));
     }
 
     Http.Response admin(String method, String path, String json, Map<String, String> headers) {
@@ -155,7 +162,7 @@ final class Run {
         headers.forEach(request::header);
         request.method(
                 method, json == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(json));
-        return checked(method + " " + path, via.send(request));
+        return answered(method + " " + path, via.send(request));
     }
 
     /**
@@ -180,11 +187,40 @@ final class Run {
                 .header("Content-Type", "application/json");
         headers.forEach(request::header);
         request.POST(HttpRequest.BodyPublishers.ofString(json));
-        return checked("service POST " + path, via.send(request));
+        return answered("service POST " + path, via.send(request));
     }
 
     Http.Response adminGet(String path) {
         return admin("GET", path, null, Map.of());
+    }
+
+    /**
+     * {@link #checked}, and while Stripe fails on purpose ({@link #stripeFaults}) also the API's two answers for it
+     * (HTTP_API.md): 503 {@code stripe_unavailable} (unavailable, rate limited, outcome unknown) and 502
+     * {@code stripe_error}. Never a 500: that would be billing's own failure.
+     */
+    Http.Response answered(String what, Http.Response r) {
+        if (failedAtStripe(r)) {
+            synchronized (log) {
+                log.add(what + " answered " + r.status() + " " + r.errorCode() + " while Stripe failed");
+            }
+            return r;
+        }
+        return checked(what, r);
+    }
+
+    /** Whether a step under a Stripe fault got one of the API's answers for it. */
+    boolean failedAtStripe(Http.Response r) {
+        return !stripeFaults.isEmpty()
+                && (r.status() == 503 && "stripe_unavailable".equals(r.errorCode())
+                        || r.status() == 502 && "stripe_error".equals(r.errorCode()));
+    }
+
+    /** Withdraws what is left of the step's Stripe faults (a user trying again once Stripe is back). */
+    void withdrawStripeFaults() {
+        List<Fault> armed = stripeFaults;
+        stripeFaults = List.of();
+        armed.forEach(world.emulator::removeFault);
     }
 
     /**

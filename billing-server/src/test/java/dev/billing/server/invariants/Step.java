@@ -34,6 +34,7 @@ sealed interface Step
                 WorldSteps.AdvanceClock,
                 WorldSteps.Retention,
                 WorldSteps.MeterOutage,
+                WorldSteps.StripeFails,
                 WorldSteps.WebhookChaos,
                 WorldSteps.JoinTogether,
                 WorldSteps.Membership,

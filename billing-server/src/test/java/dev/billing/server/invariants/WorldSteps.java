@@ -21,6 +21,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
+import java.util.stream.Stream;
 
 /**
  * What happens around the parties: Stripe's clock, outages and deliveries, retention passes, Clerk's members,
@@ -127,6 +128,52 @@ final class WorldSteps {
         @Override
         public String toString() {
             return "Stripe fails the next " + times + " meter report(s)";
+        }
+    }
+
+    /**
+     * Stripe fails the next {@code times} write requests of each method (POST, DELETE; billing's, whichever it sends
+     * first, a background one too) while a party does {@code then}: the answer lost after the work was done (a 500,
+     * the retry's replay too), late (300 ms), the work not done (a 500, the connection dropped), or rate limited. The
+     * party gets what billing makes of it (success after its retries, or 502/503, never a 500); what is left of the
+     * faults is withdrawn after the step, and every invariant must still hold once its consequences have landed.
+     */
+    record StripeFails(int kind, int times, Step then) implements Step {
+        static final List<FaultKind> KINDS = List.of(
+                FaultKind.ERROR_500_AFTER_APPLY,
+                FaultKind.HANG_AFTER_APPLY,
+                FaultKind.ERROR_500,
+                FaultKind.DROP_CONNECTION,
+                FaultKind.RATE_LIMIT_429);
+
+        @Override
+        public void run(Run r) {
+            FaultKind failure = KINDS.get(Math.floorMod(kind, KINDS.size()));
+            // Writes only: the test's own reads of Stripe (its truth) must not fail.
+            List<Fault> faults = Stream.of("POST", "DELETE")
+                    .map(method ->
+                            Fault.of(failure, method, "/v1/").times(times).hangFor(Duration.ofMillis(300)))
+                    .toList();
+            int from = r.world.emulator.requestLog().size();
+            faults.forEach(r.world.emulator::addFault);
+            r.stripeFaults = faults;
+            try {
+                then.run(r);
+            } finally {
+                r.withdrawStripeFaults();
+            }
+            List<String> hit = r.world.emulator.requestLog().stream()
+                    .skip(from)
+                    .filter(request -> request.fault() != null)
+                    .map(request -> request.method() + " " + request.path() + " " + request.status())
+                    .toList();
+            System.out.println("invariant sequence " + r.id + ": Stripe's " + failure.wireName() + " hit " + hit);
+        }
+
+        @Override
+        public String toString() {
+            return "Stripe fails the next " + times + " write(s) with "
+                    + KINDS.get(Math.floorMod(kind, KINDS.size())).wireName() + " while " + then;
         }
     }
 
@@ -364,7 +411,13 @@ final class WorldSteps {
                             "/admin/users/" + p.account + "?confirm=true&email=" + Run.encode(p.email),
                             null,
                             Map.of())
-                    : Run.checked("DELETE /me", r.world.http().delete("/me?confirm=true", r.token(p)));
+                    : r.answered("DELETE /me", r.world.http().delete("/me?confirm=true", r.token(p)));
+            if (answer.status() != 200 && r.failedAtStripe(answer)) {
+                // Stripe failed part of it: the person asks again once Stripe is back, and that must finish it.
+                r.withdrawStripeFaults();
+                run(r);
+                return;
+            }
             if (answer.status() != 200) {
                 throw new AssertionError("erasing " + p + " answered " + answer.status() + ": " + answer.body());
             }
