@@ -60,26 +60,19 @@ class SeatsAcrossProcessesTest {
      */
     @Test
     void aJoinAppliedByAnotherProcessWhileAnUpdateIsOnItsWayWaitsForIt() throws Exception {
-        BillingHarness h = harness(OrgOptions.defaults().withAutoSeats(true));
-        Billing other = h.anotherProcess(Sleeper.REAL);
-        String subscription = buyTeam(h, 1);
-        deliver(h.billing(), new Delivery("msg_join_0", true, "user_0", T0));
-        deliver(h.billing(), new Delivery("msg_join_1", true, "user_1", T0.plusSeconds(1)));
-        Thread second = new Thread(() -> deliver(other, new Delivery("msg_join_3", true, "user_3", T0.plusSeconds(3))));
+        TwoProcesses t = TwoProcesses.withTwoMembers();
+        BillingHarness h = t.h();
+        Thread second = t.fourthJoinOnTheOther();
         h.gateway().beforeNext(Operation.GET_SUBSCRIPTION, () -> {
             second.start();
-            Await.until(
-                    "the other process waits for the lease, or is done",
-                    () -> second.getState() == Thread.State.TIMED_WAITING
-                            || second.getState() == Thread.State.TERMINATED);
+            awaitWaitingOrDone(second);
         });
 
-        deliver(h.billing(), new Delivery("msg_join_2", true, "user_2", T0.plusSeconds(2)));
-        second.join();
+        t.thirdJoinHere(second);
 
         List<Long> sent = sent(h);
         assertThat(sent).isSorted().endsWith(4L);
-        assertThat(h.gateway().getSubscription(subscription).orElseThrow().quantity())
+        assertThat(h.gateway().getSubscription(t.subscription()).orElseThrow().quantity())
                 .isEqualTo(4);
     }
 
@@ -90,27 +83,20 @@ class SeatsAcrossProcessesTest {
      */
     @Test
     void aLeaseRenewedBeforeEachUpdateKeepsTheOtherProcessWaitingThroughASlowStripe() throws Exception {
-        BillingHarness h = harness(OrgOptions.defaults().withAutoSeats(true));
-        Billing other = h.anotherProcess(Sleeper.REAL);
-        String subscription = buyTeam(h, 1);
-        deliver(h.billing(), new Delivery("msg_join_0", true, "user_0", T0));
-        deliver(h.billing(), new Delivery("msg_join_1", true, "user_1", T0.plusSeconds(1)));
-        Thread second = new Thread(() -> deliver(other, new Delivery("msg_join_3", true, "user_3", T0.plusSeconds(3))));
+        TwoProcesses t = TwoProcesses.withTwoMembers();
+        BillingHarness h = t.h();
+        Thread second = t.fourthJoinOnTheOther();
         h.gateway().beforeNext(Operation.GET_SUBSCRIPTION, () -> h.clock().advance(Duration.ofSeconds(50)));
         h.gateway().beforeNext(Operation.CHANGE_QUANTITY, () -> {
             h.clock().advance(Duration.ofSeconds(20));
             second.start();
-            Await.until(
-                    "the other process waits for the lease, or is done",
-                    () -> second.getState() == Thread.State.TIMED_WAITING
-                            || second.getState() == Thread.State.TERMINATED);
+            awaitWaitingOrDone(second);
         });
 
-        deliver(h.billing(), new Delivery("msg_join_2", true, "user_2", T0.plusSeconds(2)));
-        second.join();
+        t.thirdJoinHere(second);
 
         assertThat(sent(h)).containsExactly(2L, 3L, 4L);
-        assertThat(h.gateway().getSubscription(subscription).orElseThrow().quantity())
+        assertThat(h.gateway().getSubscription(t.subscription()).orElseThrow().quantity())
                 .isEqualTo(4);
     }
 
@@ -121,28 +107,24 @@ class SeatsAcrossProcessesTest {
      */
     @Test
     void aLeaseLostDuringASlowReadIsFoundAtItsRenewalAndTheMembersAreCountedAgain() throws Exception {
-        BillingHarness h = harness(OrgOptions.defaults().withAutoSeats(true));
-        Billing other = h.anotherProcess(Sleeper.REAL);
-        String subscription = buyTeam(h, 1);
-        deliver(h.billing(), new Delivery("msg_join_0", true, "user_0", T0));
-        deliver(h.billing(), new Delivery("msg_join_1", true, "user_1", T0.plusSeconds(1)));
-        Thread second = new Thread(() -> deliver(other, new Delivery("msg_join_3", true, "user_3", T0.plusSeconds(3))));
+        TwoProcesses t = TwoProcesses.withTwoMembers();
+        BillingHarness h = t.h();
+        Thread second = t.fourthJoinOnTheOther();
         h.gateway().beforeNext(Operation.GET_SUBSCRIPTION, () -> {
             h.clock().advance(Duration.ofSeconds(70));
             second.start();
             Await.until("the other process is done", () -> second.getState() == Thread.State.TERMINATED);
         });
 
-        deliver(h.billing(), new Delivery("msg_join_2", true, "user_2", T0.plusSeconds(2)));
-        second.join();
+        t.thirdJoinHere(second);
 
         assertThat(sent(h))
                 .as("the other process's 4, never the 3 counted before it")
                 .containsExactly(2L, 4L);
-        assertThat(h.gateway().getSubscription(subscription).orElseThrow().quantity())
+        assertThat(h.gateway().getSubscription(t.subscription()).orElseThrow().quantity())
                 .isEqualTo(4);
         String customer = h.gateway()
-                .getSubscription(subscription)
+                .getSubscription(t.subscription())
                 .orElseThrow()
                 .customerId()
                 .value();
@@ -150,6 +132,36 @@ class SeatsAcrossProcessesTest {
         assertThat(h.stores().memberships().leaseSeats(customer, "probe", now, now.plusSeconds(1)))
                 .as("the lease taken again was given back")
                 .isTrue();
+    }
+
+    /** An organization on the per-seat plan with two members, auto-seats on, and another process on its store. */
+    private record TwoProcesses(BillingHarness h, Billing other, String subscription) {
+        static TwoProcesses withTwoMembers() {
+            BillingHarness h = harness(OrgOptions.defaults().withAutoSeats(true));
+            // Started first: its alignment at start finds no organization to set seats for.
+            Billing other = h.anotherProcess(Sleeper.REAL);
+            String subscription = buyTeam(h, 1);
+            deliver(h.billing(), new Delivery("msg_join_0", true, "user_0", T0));
+            deliver(h.billing(), new Delivery("msg_join_1", true, "user_1", T0.plusSeconds(1)));
+            return new TwoProcesses(h, other, subscription);
+        }
+
+        /** A fourth member's join, delivered to the other process once the thread is started. */
+        Thread fourthJoinOnTheOther() {
+            return new Thread(() -> deliver(other, new Delivery("msg_join_3", true, "user_3", T0.plusSeconds(3))));
+        }
+
+        /** A third member's join, delivered to this process; then waits for the other's. */
+        void thirdJoinHere(Thread fourth) throws InterruptedException {
+            deliver(h.billing(), new Delivery("msg_join_2", true, "user_2", T0.plusSeconds(2)));
+            fourth.join();
+        }
+    }
+
+    private static void awaitWaitingOrDone(Thread other) {
+        Await.until(
+                "the other process waits for the lease, or is done",
+                () -> other.getState() == Thread.State.TIMED_WAITING || other.getState() == Thread.State.TERMINATED);
     }
 
     /** The quantities sent to Stripe, in the order sent. */
