@@ -28,10 +28,10 @@ import java.util.UUID;
  *
  * <p>Across processes the store's seat lease of the organization's customer ({@link MembershipStore#leaseSeats})
  * orders the same way: a process counts and sets only while it holds the lease, renewed before each quantity it sends,
- * so two processes applying members who joined together never send an older count after a newer one. The quantity is compared with Stripe's own
- * subscription (the projection may not have seen the last change yet), and after setting it the count is read again
- * and the quantity set again until they agree, so whichever write reaches Stripe last is followed by a check against
- * the final count.
+ * so two processes applying members who joined together never send an older count after a newer one. The quantity is
+ * compared with Stripe's own subscription (the projection may not have seen the last change yet), and after setting
+ * it the count is read again and the quantity set again until they agree, so whichever write reaches Stripe last is
+ * followed by a check against the final count.
  */
 @Internal
 public final class SeatFollower {

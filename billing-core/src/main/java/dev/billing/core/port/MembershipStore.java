@@ -104,7 +104,7 @@ public interface MembershipStore {
      * Extends the seat lease {@code holder} took to {@code until}, only if no other holder took it since and it was
      * not given back (a lease that ran out but nobody took is still held). Auto-seats renews before each quantity it
      * sends: a count read under a lease that was lost meanwhile may be older than one another holder sent. This
-     * default renews at once, as {@link #leaseSeats}'s takes.
+     * default renews at once, as {@link #leaseSeats}'s default takes the lease at once.
      *
      * @return whether {@code holder} held it all along and holds it until {@code until} now
      */
