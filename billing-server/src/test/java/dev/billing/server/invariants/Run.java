@@ -195,9 +195,10 @@ final class Run {
     }
 
     /**
-     * {@link #checked}, and while Stripe fails on purpose ({@link #stripeFaults}) also the API's two answers for it
-     * (HTTP_API.md): 503 {@code stripe_unavailable} (unavailable, rate limited, outcome unknown) and 502
-     * {@code stripe_error}. Never a 500: that would be billing's own failure.
+     * {@link #checked}, and while Stripe fails on purpose ({@link #stripeFaults}) also the API's answer for it
+     * (HTTP_API.md): 503 {@code stripe_unavailable} (unavailable, rate limited, outcome unknown). Never a 500, which
+     * would be billing's own failure, nor a 502 {@code stripe_error}: the faults refuse nothing, so a refusal would be
+     * billing mistaking a retry of work done (its answer lost) for Stripe saying no.
      */
     Http.Response answered(String what, Http.Response r) {
         if (failedAtStripe(r)) {
@@ -209,11 +210,9 @@ final class Run {
         return checked(what, r);
     }
 
-    /** Whether a step under a Stripe fault got one of the API's answers for it. */
+    /** Whether a step under a Stripe fault got the API's answer for it. */
     boolean failedAtStripe(Http.Response r) {
-        return !stripeFaults.isEmpty()
-                && (r.status() == 503 && "stripe_unavailable".equals(r.errorCode())
-                        || r.status() == 502 && "stripe_error".equals(r.errorCode()));
+        return !stripeFaults.isEmpty() && r.status() == 503 && "stripe_unavailable".equals(r.errorCode());
     }
 
     /** Withdraws what is left of the step's Stripe faults (a user trying again once Stripe is back). */

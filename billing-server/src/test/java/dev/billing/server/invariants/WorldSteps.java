@@ -135,8 +135,9 @@ final class WorldSteps {
      * Stripe fails the next {@code times} write requests of each method (POST, DELETE; billing's, whichever it sends
      * first, a background one too) while a party does {@code then}: the answer lost after the work was done (a 500,
      * the retry's replay too), late (300 ms), the work not done (a 500, the connection dropped), or rate limited. The
-     * party gets what billing makes of it (success after its retries, or 502/503, never a 500); what is left of the
-     * faults is withdrawn after the step, and every invariant must still hold once its consequences have landed.
+     * party gets what billing makes of it (success after its retries, or 503 {@code stripe_unavailable}: never a 500,
+     * nor a 502 refusal, since the faults refuse nothing); what is left of the faults is withdrawn after the step,
+     * and every invariant must still hold once its consequences have landed.
      */
     record StripeFails(int kind, int times, Step then) implements Step {
         static final List<FaultKind> KINDS = List.of(
