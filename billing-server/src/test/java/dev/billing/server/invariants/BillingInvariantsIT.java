@@ -367,7 +367,8 @@ class BillingInvariantsIT {
      * answered slowly, a cancellation rate limited, another backend creating a customer while Stripe does nothing, a
      * PaymentSheet's subscription whose answer is lost, and an erasure (which cancels at Stripe here) whose
      * cancellation's answer is lost (the person asks again). Each request succeeds after billing's retries or answers
-     * 502/503, and no customer, subscription, refund or erasure is lost or made twice.
+     * 503 (never 502: without the cancellation fix the erasure's first request did), and no customer, subscription,
+     * refund or erasure is lost or made twice.
      */
     @Test
     void stripeFailingMidRequestLosesAndDoublesNothing() {
