@@ -66,6 +66,15 @@ public final class StripeEmulator implements AutoCloseable {
         return server.options().apiKey();
     }
 
+    /**
+     * Accepts another secret key from now on, for the same account (data, events and webhooks are shared), until the
+     * emulator stops; {@link #reset()} keeps it. With a {@link Fault#forKey fault for one key}, a second client (a
+     * test's own reads, say) is left untouched while the client under test fails.
+     */
+    public void addApiKey(String key) {
+        server.addApiKey(key);
+    }
+
     public EmulatorOptions options() {
         return server.options();
     }

@@ -6,6 +6,7 @@ import static org.assertj.core.api.Assertions.catchThrowableOfType;
 import com.stripe.StripeClient;
 import com.stripe.exception.ApiConnectionException;
 import com.stripe.exception.ApiException;
+import com.stripe.exception.AuthenticationException;
 import com.stripe.exception.RateLimitException;
 import com.stripe.model.Customer;
 import com.stripe.net.RequestOptions;
@@ -44,6 +45,15 @@ class FaultInjectionIT {
                 .setApiBase(emu.baseUrl())
                 .setMaxNetworkRetries(retries)
                 .setReadTimeout(readTimeoutMs)
+                .setConnectTimeout(1000)
+                .build();
+    }
+
+    private static StripeClient clientWithKey(String key) {
+        return StripeClient.builder()
+                .setApiKey(key)
+                .setApiBase(emu.baseUrl())
+                .setMaxNetworkRetries(0)
                 .setConnectTimeout(1000)
                 .build();
     }
@@ -238,5 +248,47 @@ class FaultInjectionIT {
         assertThat(limited.status()).isEqualTo(429);
         assertThat(limited.header("Stripe-Should-Retry")).isEqualTo("true");
         assertThat(control.delete("/_emulator/faults").json().path("faults")).isEmpty();
+    }
+
+    @Test
+    void aFaultForOneKeyLeavesAnotherClientOfTheAccountAlone() throws Exception {
+        emu.addApiKey("sk_test_reader");
+        Customer ada = client(0, 5000).v1().customers().create(ada());
+        emu.addFault(Fault.of(FaultKind.ERROR_500, "*", "/v1/").times(2).forKey(emu.apiKey()));
+
+        StripeClient reader = clientWithKey("sk_test_reader");
+        assertThat(reader.v1().customers().retrieve(ada.getId()).getEmail())
+                .as("the same account's data, read with the other key and not failed")
+                .isEqualTo("ada@example.com");
+        assertThat(reader.v1().customers().list().getData()).hasSize(1);
+        ApiException e = catchThrowableOfType(
+                ApiException.class, () -> client(0, 5000).v1().customers().retrieve(ada.getId()));
+        assertThat(e.getStatusCode()).isEqualTo(500);
+        assertThat(emu.faults()).singleElement().extracting(Fault::times).isEqualTo(1);
+
+        AuthenticationException unknown = catchThrowableOfType(
+                AuthenticationException.class,
+                () -> clientWithKey("sk_test_other").v1().customers().list());
+        assertThat(unknown.getStatusCode()).as("a key never added is refused").isEqualTo(401);
+    }
+
+    @Test
+    void aSecondKeyAndAFaultForOneKeyCanBeSetThroughTheControlApi() throws Exception {
+        ControlClient control = new ControlClient(emu);
+        assertThat(control.post("/_emulator/api_keys", "key=sk_test_second").status())
+                .isEqualTo(200);
+        assertThat(control.post("/_emulator/api_keys", "key=").status()).isEqualTo(400);
+        ControlClient.Reply added =
+                control.post("/_emulator/faults", "kind=500&method=GET&path=/v1/customers&api_key=sk_test_second");
+        assertThat(added.json().path("faults").get(0).path("api_key").asText())
+                .as("shown masked")
+                .doesNotContain("second");
+
+        assertThat(client(0, 5000).v1().customers().list().getData()).isEmpty();
+        ApiException e = catchThrowableOfType(
+                ApiException.class,
+                () -> clientWithKey("sk_test_second").v1().customers().list());
+        assertThat(e.getStatusCode()).isEqualTo(500);
+        assertThat(emu.faults()).isEmpty();
     }
 }

@@ -131,16 +131,23 @@ class StripeStyleUnitsTest {
         faults.add(Fault.of(FaultKind.ERROR_500, "post", "/v1/customers").times(2));
         faults.add(Fault.of(FaultKind.parse("hang_after_apply"), null, "/v1/prices"));
 
-        assertThat(faults.take("GET", "/v1/customers")).isNull();
-        assertThat(faults.take("POST", "/v1/customers/cus_1"))
+        assertThat(faults.take("GET", "/v1/customers", "sk_test_a")).isNull();
+        assertThat(faults.take("POST", "/v1/customers/cus_1", "sk_test_a"))
                 .extracting(Fault::kind)
                 .isEqualTo(FaultKind.ERROR_500);
         assertThat(faults.pending()).extracting(Fault::times).containsExactly(1, 1);
-        assertThat(faults.take("POST", "/v1/customers")).isNotNull();
-        assertThat(faults.take("POST", "/v1/customers")).isNull();
-        assertThat(faults.take("DELETE", "/v1/prices/x"))
+        assertThat(faults.take("POST", "/v1/customers", "sk_test_a")).isNotNull();
+        assertThat(faults.take("POST", "/v1/customers", "sk_test_a")).isNull();
+        assertThat(faults.take("DELETE", "/v1/prices/x", "sk_test_a"))
                 .extracting(Fault::kind)
                 .isEqualTo(FaultKind.HANG_AFTER_APPLY);
+        faults.add(Fault.of(FaultKind.ERROR_500, "GET", "/v1/").forKey("sk_test_b"));
+        assertThat(faults.take("GET", "/v1/prices", "sk_test_a"))
+                .as("another key's fault")
+                .isNull();
+        assertThat(faults.take("GET", "/v1/prices", "sk_test_b")).isNotNull();
+        assertThat(Fault.of(FaultKind.ERROR_500, "GET", "/").forKey("sk_test_b").toString())
+                .doesNotContain("sk_test_b");
         assertThatThrownBy(() -> FaultKind.parse("explode")).isInstanceOf(IllegalArgumentException.class);
         assertThatThrownBy(() -> Fault.of(FaultKind.HANG, "GET", "/").times(0))
                 .isInstanceOf(IllegalArgumentException.class);

@@ -27,6 +27,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 /**
  * The {@code /v1} front door: authentication, fault injection, idempotency, routing, the request
@@ -40,6 +42,8 @@ final class ApiGateway {
     private final IdempotencyStore idempotency;
     private final FaultInjector faults;
     private final RequestLog requestLog;
+    /** The secret keys accepted: the options' one, and any added since (other clients of the same account). */
+    private final Set<String> apiKeys = ConcurrentHashMap.newKeySet();
 
     ApiGateway(
             EmulatorState state,
@@ -52,6 +56,15 @@ final class ApiGateway {
         this.idempotency = idempotency;
         this.faults = faults;
         this.requestLog = requestLog;
+        apiKeys.add(state.options.apiKey());
+    }
+
+    /** Accepts {@code key} too from now on, for the same account (as a second secret key of it would be). */
+    void addApiKey(String key) {
+        if (key == null || key.isBlank() || !key.strip().equals(key)) {
+            throw new IllegalArgumentException("an API key must not be blank or have spaces around it");
+        }
+        apiKeys.add(key);
     }
 
     /** A finished response. */
@@ -79,7 +92,7 @@ final class ApiGateway {
             return;
         }
 
-        Fault fault = faults.take(method, path);
+        Fault fault = faults.take(method, path, apiKey);
         if (fault != null && !appliesWork(fault.kind())) {
             String faultName = fault.kind().wireName();
             switch (fault.kind()) {
@@ -259,7 +272,7 @@ final class ApiGateway {
                     null);
             return new Reply(401, Json.write(e.body()), Map.of());
         }
-        if (!key.equals(state.options.apiKey())) {
+        if (!apiKeys.contains(key)) {
             ApiError e = new ApiError(
                     401,
                     "invalid_request_error",

@@ -129,12 +129,22 @@ final class ControlApi {
                         p.strOrNull("path"),
                         (int) p.lng("times", 1),
                         p.lng("duration_ms") == null ? null : Duration.ofMillis(p.lng("duration_ms")),
-                        p.bool("should_retry"));
+                        p.bool("should_retry"),
+                        p.strOrNull("api_key"));
             } catch (IllegalArgumentException e) {
                 throw ApiError.invalid(e.getMessage(), "kind");
             }
             emulator.addFault(fault);
             return Json.obj("faults", faultsJson());
+        });
+        router.add("POST", "/_emulator/api_keys", c -> {
+            String key = c.params().requireStr("key");
+            try {
+                emulator.addApiKey(key);
+            } catch (IllegalArgumentException e) {
+                throw ApiError.invalid(e.getMessage(), "key");
+            }
+            return Json.obj("added", EmulatorOptions.mask(key));
         });
         router.add("DELETE", "/_emulator/faults", c -> {
             emulator.clearFaults();
@@ -291,6 +301,7 @@ final class ControlApi {
                 "POST /_emulator/tax",
                 "GET|POST /_emulator/invoice_upcoming",
                 "GET|POST|DELETE /_emulator/faults",
+                "POST /_emulator/api_keys",
                 "GET|POST /_emulator/webhooks",
                 "POST /_emulator/webhooks/pause",
                 "POST /_emulator/webhooks/resume",
@@ -366,7 +377,9 @@ final class ControlApi {
                     "duration_ms",
                     f.duration().toMillis(),
                     "should_retry",
-                    f.shouldRetry()));
+                    f.shouldRetry(),
+                    "api_key",
+                    f.apiKey() == null ? null : EmulatorOptions.mask(f.apiKey())));
         }
         return out;
     }

@@ -365,6 +365,11 @@ public final class EmulatorServer implements AutoCloseable {
 
     // ================================================================ faults, logs, outages
 
+    /** Accepts another secret key for the same account, until the emulator stops. */
+    public void addApiKey(String key) {
+        gateway.addApiKey(key);
+    }
+
     public void addFault(Fault fault) {
         faults.add(fault);
     }

@@ -15,11 +15,11 @@ public final class FaultInjector {
         remaining.add(fault.times());
     }
 
-    /** The first matching fault, consuming one use of it; null if none. */
-    public synchronized Fault take(String method, String path) {
+    /** The first fault matching a request sent with {@code apiKey}, consuming one use of it; null if none. */
+    public synchronized Fault take(String method, String path, String apiKey) {
         for (int i = 0; i < faults.size(); i++) {
             Fault f = faults.get(i);
-            if (matches(f, method, path)) {
+            if (matches(f, method, path, apiKey)) {
                 int left = remaining.get(i) - 1;
                 if (left <= 0) {
                     faults.remove(i);
@@ -33,9 +33,10 @@ public final class FaultInjector {
         return null;
     }
 
-    private static boolean matches(Fault fault, String method, String path) {
+    private static boolean matches(Fault fault, String method, String path, String apiKey) {
         return ("*".equals(fault.method()) || fault.method().equalsIgnoreCase(method))
-                && path.startsWith(fault.pathPrefix());
+                && path.startsWith(fault.pathPrefix())
+                && (fault.apiKey() == null || fault.apiKey().equals(apiKey));
     }
 
     /** Pending faults with their remaining counts as {@code times}. */
