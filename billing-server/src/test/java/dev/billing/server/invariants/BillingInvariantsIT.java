@@ -363,10 +363,12 @@ class BillingInvariantsIT {
 
     /**
      * Stripe failing in the middle of what users ask: a new customer's answer lost after Stripe made it (twice: the
-     * retry's replay lost too), a plan change whose connection drops, a refund whose answer is lost, a double click
-     * answered slowly, a cancellation rate limited, another backend creating a customer while Stripe does nothing, a
-     * PaymentSheet's subscription whose answer is lost, and an erasure (which cancels at Stripe here) whose
-     * cancellation's answer is lost (the person asks again). Each request succeeds after billing's retries or answers
+     * retry's replay lost too), a plan change whose connection drops, another whose reads fail, a refund whose answer
+     * is lost, a double click answered slowly, a cancellation at period end whose reads' connections drop, a
+     * cancellation rate limited, another backend creating a customer while Stripe does nothing, a PaymentSheet's
+     * subscription whose answer is lost, an operator's price change in Stripe's Dashboard while billing's re-fetches
+     * fail, the organization's Checkout while billing's reads (its webhooks' re-fetches)
+     * fail, and an erasure (which cancels at Stripe here) whose cancellation's answer is lost (the person asks again). Each request succeeds after billing's retries or answers
      * 503 (never 502: without the cancellation fix the erasure's first request did), and no customer, subscription,
      * refund or erasure is lost or made twice.
      */
@@ -381,14 +383,18 @@ class BillingInvariantsIT {
             run(
                     world,
                     List.of(
-                            new WorldSteps.StripeFails(kept, 2, new PaymentSteps.StartCheckout(0, 2, true)),
-                            new WorldSteps.StripeFails(dropped, 2, new AccountSteps.ChangePlan(0, 1, 0)),
-                            new WorldSteps.StripeFails(kept, 2, new AccountSteps.Refund(0, 0, true, false)),
-                            new WorldSteps.StripeFails(slow, 2, new PaymentSteps.CheckoutTwice(1, 0, 1, true)),
-                            new WorldSteps.StripeFails(limited, 2, new AccountSteps.Cancel(0, false)),
-                            new WorldSteps.StripeFails(notDone, 2, new AccountSteps.ServiceCall(2, false, 0, 0)),
-                            new WorldSteps.StripeFails(kept, 2, new PaymentSteps.Sheet(2, 2, 0)),
-                            new WorldSteps.StripeFails(kept, 2, new WorldSteps.Erase(1, false))));
+                            new WorldSteps.StripeFails(kept, 2, false, new PaymentSteps.StartCheckout(0, 2, true)),
+                            new WorldSteps.StripeFails(dropped, 2, false, new AccountSteps.ChangePlan(0, 1, 0)),
+                            new WorldSteps.StripeFails(notDone, 2, true, new AccountSteps.ChangePlan(0, 2, 1)),
+                            new WorldSteps.StripeFails(kept, 2, false, new AccountSteps.Refund(0, 0, true, false)),
+                            new WorldSteps.StripeFails(slow, 2, false, new PaymentSteps.CheckoutTwice(1, 0, 1, true)),
+                            new WorldSteps.StripeFails(dropped, 2, true, new AccountSteps.Cancel(0, true)),
+                            new WorldSteps.StripeFails(limited, 2, false, new AccountSteps.Cancel(0, false)),
+                            new WorldSteps.StripeFails(notDone, 2, false, new AccountSteps.ServiceCall(2, false, 0, 0)),
+                            new WorldSteps.StripeFails(kept, 2, false, new PaymentSteps.Sheet(2, 2, 0)),
+                            new WorldSteps.StripeFails(notDone, 4, true, new AccountSteps.AtStripe(2, 3, 1)),
+                            new WorldSteps.StripeFails(notDone, 2, true, new PaymentSteps.StartCheckout(3, 1, true)),
+                            new WorldSteps.StripeFails(kept, 2, false, new WorldSteps.Erase(1, false))));
         }
     }
 

@@ -89,8 +89,20 @@ final class Sequences {
                 of(2, booleans().zip(booleans(), (d, o) -> (Step) new WorldSteps.WebhookChaos(d, o))),
                 of(2, range(0, 2).map(d -> (Step) new WorldSteps.Retention(d))),
                 of(2, range(1, 4).map(n -> (Step) new WorldSteps.MeterOutage(n))),
-                of(4, range(0, WorldSteps.StripeFails.KINDS.size() - 1).zip(range(1, 3), callsStripe, (k, n, then) ->
-                        (Step) new WorldSteps.StripeFails(k, n, then))),
+                of(
+                        4,
+                        range(0, WorldSteps.StripeFails.KINDS.size() - 1)
+                                .zip(range(1, 3), booleans(), callsStripe, (k, n, reads, then) ->
+                                        (Step) new WorldSteps.StripeFails(k, n, reads, then))),
+                // A change at Stripe while billing's reads fail: its webhooks' re-fetches meet the faults.
+                of(
+                        1,
+                        party.zip(
+                                range(0, AccountSteps.AtStripe.ACTIONS - 1),
+                                small,
+                                range(0, WorldSteps.StripeFails.KINDS.size() - 1),
+                                (p, a, c, k) -> (Step)
+                                        new WorldSteps.StripeFails(k, 2, true, new AccountSteps.AtStripe(p, a, c)))),
                 of(3, checkoutTwice),
                 of(2, range(2, 5).map(n -> (Step) new WorldSteps.JoinTogether(n))),
                 of(

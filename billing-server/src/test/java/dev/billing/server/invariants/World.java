@@ -46,6 +46,9 @@ final class World implements AutoCloseable {
     static final TestKey KEY = TestKeys.rsa2048("ins_invariants");
     static final String ISSUER = "https://clerk.invariants.test";
     static final String STRIPE_SECRET = "whsec_invariantsuitesigningsecret";
+    /** The key the test reads and changes Stripe with; billing has the emulator's own. */
+    static final String TEST_STRIPE_KEY = "sk_test_invariantsuite";
+
     static final String ADMIN = "invariants-admin-token-0123456789abcdef";
     /** The grace a past-due subscription keeps its plan for (set, not left to serve's default of the same). */
     static final Duration GRACE = Duration.ofDays(7);
@@ -158,8 +161,10 @@ final class World implements AutoCloseable {
         this.instances = instances.stream().map(Instance::new).toList();
         this.database = database;
         this.resources = resources;
+        // The test's own key: faults aimed at billing's key (WorldSteps.StripeFails) leave the test's reads alone.
+        emulator.addApiKey(TEST_STRIPE_KEY);
         this.stripe = StripeClient.builder()
-                .setApiKey(emulator.apiKey())
+                .setApiKey(TEST_STRIPE_KEY)
                 .setApiBase(emulator.baseUrl())
                 .setConnectBase(emulator.baseUrl())
                 .setFilesBase(emulator.baseUrl())

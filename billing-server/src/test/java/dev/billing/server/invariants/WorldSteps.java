@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 
 /**
  * What happens around the parties: Stripe's clock, outages and deliveries, retention passes, Clerk's members,
@@ -132,14 +131,16 @@ final class WorldSteps {
     }
 
     /**
-     * Stripe fails the next {@code times} write requests of each method (POST, DELETE; billing's, whichever it sends
-     * first, a background one too) while a party does {@code then}: the answer lost after the work was done (a 500,
+     * Stripe fails billing's next {@code times} write requests of each method (POST, DELETE), or with {@code reads}
+     * its next {@code times} requests of any method (a read before a change, a webhook's re-fetch: the faults then
+     * stay until the step's consequences have landed), whichever it sends first, a background one too, while a party
+     * does {@code then}: the answer lost after the work was done (a 500,
      * the retry's replay too), late (300 ms), the work not done (a 500, the connection dropped), or rate limited. The
      * party gets what billing makes of it (success after its retries, or 503 {@code stripe_unavailable}: never a 500,
      * nor a 502 refusal, since the faults refuse nothing); what is left of the faults is withdrawn after the step,
      * and every invariant must still hold once its consequences have landed.
      */
-    record StripeFails(int kind, int times, Step then) implements Step {
+    record StripeFails(int kind, int times, boolean reads, Step then) implements Step {
         static final List<FaultKind> KINDS = List.of(
                 FaultKind.ERROR_500_AFTER_APPLY,
                 FaultKind.HANG_AFTER_APPLY,
@@ -150,16 +151,23 @@ final class WorldSteps {
         @Override
         public void run(Run r) {
             FaultKind failure = KINDS.get(Math.floorMod(kind, KINDS.size()));
-            // Writes only: the test's own reads of Stripe (its truth) must not fail.
-            List<Fault> faults = Stream.of("POST", "DELETE")
-                    .map(method ->
-                            Fault.of(failure, method, "/v1/").times(times).hangFor(Duration.ofMillis(300)))
-                    .toList();
+            // Billing's requests only: the test reads and changes Stripe with a key of its own (World.TEST_STRIPE_KEY).
+            List<Fault> faults = (reads ? List.of("*") : List.of("POST", "DELETE"))
+                    .stream()
+                            .map(method -> Fault.of(failure, method, "/v1/")
+                                    .times(times)
+                                    .hangFor(Duration.ofMillis(300))
+                                    .forKey(r.world.emulator.apiKey()))
+                            .toList();
             int from = r.world.emulator.requestLog().size();
             faults.forEach(r.world.emulator::addFault);
             r.stripeFaults = faults;
             try {
                 then.run(r);
+                if (reads) {
+                    // What billing does in the background next (a webhook's re-fetch) meets what is left of the faults.
+                    r.settle();
+                }
             } finally {
                 r.withdrawStripeFaults();
             }
@@ -173,7 +181,8 @@ final class WorldSteps {
 
         @Override
         public String toString() {
-            return "Stripe fails the next " + times + " write(s) with "
+            return "Stripe fails billing's next " + times + (reads ? " request(s)" : " write(s) of each method")
+                    + " with "
                     + KINDS.get(Math.floorMod(kind, KINDS.size())).wireName() + " while " + then;
         }
     }
