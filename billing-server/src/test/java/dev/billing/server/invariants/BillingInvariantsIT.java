@@ -367,10 +367,11 @@ class BillingInvariantsIT {
      * is lost, a double click answered slowly, a cancellation at period end whose reads' connections drop, a
      * cancellation rate limited, another backend creating a customer while Stripe does nothing, a PaymentSheet's
      * subscription whose answer is lost, an operator's price change in Stripe's Dashboard while billing's re-fetches
-     * fail, the organization's Checkout while billing's reads (its webhooks' re-fetches)
-     * fail, and an erasure (which cancels at Stripe here) whose cancellation's answer is lost (the person asks again). Each request succeeds after billing's retries or answers
-     * 503 (never 502: without the cancellation fix the erasure's first request did), and no customer, subscription,
-     * refund or erasure is lost or made twice.
+     * fail, the organization's per-seat Checkout while billing's reads fail too, its members joining together while
+     * the seat updates' answers are lost, and an erasure (which cancels at Stripe here) whose cancellation's answer is
+     * lost (the person asks again). Each request succeeds after billing's retries or answers 503 (never 502: without
+     * the cancellation fix the erasure's first request did), and no customer, subscription, refund or erasure is lost
+     * or made twice.
      */
     @Test
     void stripeFailingMidRequestLosesAndDoublesNothing() {
@@ -393,7 +394,8 @@ class BillingInvariantsIT {
                             new WorldSteps.StripeFails(notDone, 2, false, new AccountSteps.ServiceCall(2, false, 0, 0)),
                             new WorldSteps.StripeFails(kept, 2, false, new PaymentSteps.Sheet(2, 2, 0)),
                             new WorldSteps.StripeFails(notDone, 4, true, new AccountSteps.AtStripe(2, 3, 1)),
-                            new WorldSteps.StripeFails(notDone, 2, true, new PaymentSteps.StartCheckout(3, 1, true)),
+                            new WorldSteps.StripeFails(notDone, 2, true, new PaymentSteps.StartCheckout(3, 3, true)),
+                            new WorldSteps.StripeFails(kept, 2, false, new WorldSteps.JoinTogether(3)),
                             new WorldSteps.StripeFails(kept, 2, false, new WorldSteps.Erase(1, false))));
         }
     }

@@ -132,13 +132,12 @@ final class WorldSteps {
 
     /**
      * Stripe fails billing's next {@code times} write requests of each method (POST, DELETE), or with {@code reads}
-     * its next {@code times} requests of any method (a read before a change, a webhook's re-fetch: the faults then
-     * stay until the step's consequences have landed), whichever it sends first, a background one too, while a party
-     * does {@code then}: the answer lost after the work was done (a 500,
-     * the retry's replay too), late (300 ms), the work not done (a 500, the connection dropped), or rate limited. The
-     * party gets what billing makes of it (success after its retries, or 503 {@code stripe_unavailable}: never a 500,
-     * nor a 502 refusal, since the faults refuse nothing); what is left of the faults is withdrawn after the step,
-     * and every invariant must still hold once its consequences have landed.
+     * its next {@code times} requests of any method (a read before a change, a webhook's re-fetch), whichever it sends
+     * first, while a party does {@code then} and until its consequences have landed (a seat update, a re-fetch): the
+     * answer lost after the work was done (a 500, the retry's replay too), late (300 ms), the work not done (a 500,
+     * the connection dropped), or rate limited. The party gets what billing makes of it (success after its retries,
+     * or 503 {@code stripe_unavailable}: never a 500, nor a 502 refusal, since the faults refuse nothing); what is
+     * left of the faults is then withdrawn, and every invariant must still hold.
      */
     record StripeFails(int kind, int times, boolean reads, Step then) implements Step {
         static final List<FaultKind> KINDS = List.of(
@@ -164,10 +163,8 @@ final class WorldSteps {
             r.stripeFaults = faults;
             try {
                 then.run(r);
-                if (reads) {
-                    // What billing does in the background next (a webhook's re-fetch) meets what is left of the faults.
-                    r.settle();
-                }
+                // What billing does in the background next (a re-fetch, a seat update) meets what is left of them.
+                r.settle();
             } finally {
                 r.withdrawStripeFaults();
             }
