@@ -151,13 +151,13 @@ final class WorldSteps {
         public void run(Run r) {
             FaultKind failure = KINDS.get(Math.floorMod(kind, KINDS.size()));
             // Billing's requests only: the test reads and changes Stripe with a key of its own (World.TEST_STRIPE_KEY).
-            List<Fault> faults = (reads ? List.of("*") : List.of("POST", "DELETE"))
-                    .stream()
-                            .map(method -> Fault.of(failure, method, "/v1/")
-                                    .times(times)
-                                    .hangFor(Duration.ofMillis(300))
-                                    .forKey(r.world.emulator.apiKey()))
-                            .toList();
+            List<String> methods = reads ? List.of("*") : List.of("POST", "DELETE");
+            List<Fault> faults = methods.stream()
+                    .map(method -> Fault.of(failure, method, "/v1/")
+                            .times(times)
+                            .hangFor(Duration.ofMillis(300))
+                            .forKey(r.world.emulator.apiKey()))
+                    .toList();
             int from = r.world.emulator.requestLog().size();
             faults.forEach(r.world.emulator::addFault);
             r.stripeFaults = faults;
