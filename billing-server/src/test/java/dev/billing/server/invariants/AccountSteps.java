@@ -258,7 +258,7 @@ final class AccountSteps {
             }
             if (paid.status() != 200
                     && !noCard
-                    && !r.failedAtStripe(paid)
+                    && !r.failedOnPurpose(paid)
                     && !(paid.status() == 402 && "card_declined".equals(paid.errorCode()))) {
                 throw new AssertionError(
                         "paying " + p + "'s open invoice " + id + " answered " + paid.status() + ": " + paid.body());

@@ -401,6 +401,42 @@ class BillingInvariantsIT {
     }
 
     /**
+     * The store failing in the middle of what users ask, as a Postgres failover or restart would: billing's
+     * connections ended mid-statement while a new customer starts Checkout, while another double-clicks it, while a
+     * plan changes, while an admin refunds (twice), while the PaymentSheet subscribes, while a subscription is
+     * cancelled at once, and while an account is erased. Each request answers or says 503 {@code store_unavailable}
+     * (never a 500), a refused webhook is delivered again, and nothing Stripe did is lost or made twice.
+     */
+    @Test
+    void storeFailingMidRequestLosesAndDoublesNothing() {
+        try (World world = World.onPostgres()) {
+            run(
+                    world,
+                    List.of(
+                            new WorldSteps.StoreFails(1, new PaymentSteps.StartCheckout(0, 2, true)),
+                            new WorldSteps.StoreFails(2, new PaymentSteps.CheckoutTwice(1, 0, 1, true)),
+                            new WorldSteps.StoreFails(1, new AccountSteps.ChangePlan(0, 1, 0)),
+                            new WorldSteps.StoreFails(2, new AccountSteps.Refund(0, 0, true, false)),
+                            new WorldSteps.StoreFails(1, new PaymentSteps.Sheet(2, 2, 0)),
+                            new WorldSteps.StoreFails(1, new AccountSteps.Cancel(0, false)),
+                            new WorldSteps.StoreFails(2, new WorldSteps.Erase(1, false))));
+        }
+    }
+
+    /** The same on Supabase: PostgREST's connections ended in the middle of billing's writes. */
+    @Test
+    void storeFailingMidRequestLosesAndDoublesNothingOnSupabase() {
+        try (World world = World.onSupabase()) {
+            run(
+                    world,
+                    List.of(
+                            new WorldSteps.StoreFails(1, new PaymentSteps.StartCheckout(0, 2, true)),
+                            new WorldSteps.StoreFails(1, new AccountSteps.ChangePlan(0, 1, 0)),
+                            new WorldSteps.StoreFails(2, new WorldSteps.Erase(0, false))));
+        }
+    }
+
+    /**
      * Scaled out, where features meet: each instance caches the entitlements it answered (for a day here), and then
      * a new user's double click on Checkout (one request to each instance: one Stripe customer), a plan paid, changed
      * and cancelled at once, an organization's per-seat plan and its members joining and leaving

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -67,6 +68,12 @@ final class Run {
      * then answer that Stripe failed.
      */
     volatile List<Fault> stripeFaults = List.of();
+
+    /**
+     * Set while the store drops billing's busy connections on purpose ({@link WorldSteps.StoreFails}), else null;
+     * cleared to stop dropping: the API may then answer that the store failed.
+     */
+    volatile AtomicBoolean storeFaults;
 
     /** The run's service key and its id, once a step used it. */
     String serviceKey;
@@ -196,14 +203,16 @@ final class Run {
 
     /**
      * {@link #checked}, and while Stripe fails on purpose ({@link #stripeFaults}) also the API's answer for it
-     * (HTTP_API.md): 503 {@code stripe_unavailable} (unavailable, rate limited, outcome unknown). Never a 500, which
+     * (HTTP_API.md): 503 {@code stripe_unavailable} (unavailable, rate limited, outcome unknown), or while the store
+     * does ({@link #storeFaults}) 503 {@code store_unavailable}. Never a 500, which
      * would be billing's own failure, nor a 502 {@code stripe_error}: the faults refuse nothing, so a refusal would be
      * billing mistaking a retry of work done (its answer lost) for Stripe saying no.
      */
     Http.Response answered(String what, Http.Response r) {
-        if (failedAtStripe(r)) {
+        if (failedOnPurpose(r)) {
             synchronized (log) {
-                log.add(what + " answered " + r.status() + " " + r.errorCode() + " while Stripe failed");
+                log.add(what + " answered " + r.status() + " " + r.errorCode() + " while "
+                        + (failedAtStripe(r) ? "Stripe" : "the store") + " failed");
             }
             return r;
         }
@@ -215,11 +224,24 @@ final class Run {
         return !stripeFaults.isEmpty() && r.status() == 503 && "stripe_unavailable".equals(r.errorCode());
     }
 
-    /** Withdraws what is left of the step's Stripe faults (a user trying again once Stripe is back). */
-    void withdrawStripeFaults() {
+    /**
+     * Whether a step under a fault got the API's answer for it: Stripe's, or 503 {@code store_unavailable} while the
+     * store drops connections.
+     */
+    boolean failedOnPurpose(Http.Response r) {
+        return failedAtStripe(r)
+                || (storeFaults != null && r.status() == 503 && "store_unavailable".equals(r.errorCode()));
+    }
+
+    /** Withdraws what is left of the step's faults (a user trying again once Stripe and the store are back). */
+    void withdrawFaults() {
         List<Fault> armed = stripeFaults;
         stripeFaults = List.of();
         armed.forEach(world.emulator::removeFault);
+        AtomicBoolean dropping = storeFaults;
+        if (dropping != null) {
+            dropping.set(false);
+        }
     }
 
     /**

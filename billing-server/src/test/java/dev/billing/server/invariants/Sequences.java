@@ -111,6 +111,7 @@ final class Sequences {
                         range(0, WorldSteps.StripeFails.KINDS.size() - 1)
                                 .zip(range(1, 3), booleans(), background, (k, n, reads, then) ->
                                         (Step) new WorldSteps.StripeFails(k, n, reads, then))),
+                of(2, range(1, 3).zip(callsStripe, (n, then) -> (Step) new WorldSteps.StoreFails(n, then))),
                 of(3, checkoutTwice),
                 of(2, range(2, 5).map(n -> (Step) new WorldSteps.JoinTogether(n))),
                 of(

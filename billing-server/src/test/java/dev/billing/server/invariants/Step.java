@@ -35,6 +35,7 @@ sealed interface Step
                 WorldSteps.Retention,
                 WorldSteps.MeterOutage,
                 WorldSteps.StripeFails,
+                WorldSteps.StoreFails,
                 WorldSteps.WebhookChaos,
                 WorldSteps.JoinTogether,
                 WorldSteps.Membership,

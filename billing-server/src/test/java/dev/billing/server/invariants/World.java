@@ -24,6 +24,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.sql.Connection;
+import java.sql.PreparedStatement;
 import java.sql.ResultSet;
 import java.sql.SQLException;
 import java.sql.Statement;
@@ -34,6 +35,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.locks.LockSupport;
 import javax.sql.DataSource;
 
 /**
@@ -378,6 +380,44 @@ final class World implements AutoCloseable {
             return rs.getLong(1);
         } catch (SQLException e) {
             throw new AssertionError("counting the seat leases failed", e);
+        }
+    }
+
+    /**
+     * Holds back writes to the audit trail (which every change of billing's projection writes, in its transaction)
+     * until one of billing's statements waits for them, then ends that statement's connection, as a failover or a
+     * restart of Postgres would: billing's own (its pools' names begin with {@code billing}) or, on Supabase,
+     * PostgREST's. A connection ended mid-statement is dropped by its pool at once, so no dead one waits there for the
+     * suite's own reads. Reads go on meanwhile.
+     *
+     * @return whether a statement came, and its connection was ended, within {@code within}
+     */
+    boolean dropAWriter(Duration within) {
+        String audit = schema + (store.equals("supabase") ? ".billing_audit_log" : ".audit_log");
+        String waiting = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
+                + " WHERE datname = current_database() AND wait_event_type = 'Lock'"
+                + " AND (application_name LIKE 'billing%' OR usename = 'authenticator') LIMIT 1";
+        try (Connection holder = database.getConnection();
+                Connection watcher = database.getConnection();
+                PreparedStatement find = watcher.prepareStatement(waiting)) {
+            holder.setAutoCommit(false);
+            try (Statement lock = holder.createStatement()) {
+                lock.execute("LOCK TABLE " + audit + " IN EXCLUSIVE MODE");
+                long deadline = System.nanoTime() + within.toNanos();
+                while (System.nanoTime() < deadline) {
+                    try (ResultSet rs = find.executeQuery()) {
+                        if (rs.next()) {
+                            return true;
+                        }
+                    }
+                    LockSupport.parkNanos(1_000_000);
+                }
+                return false;
+            } finally {
+                holder.rollback();
+            }
+        } catch (SQLException e) {
+            throw new AssertionError("holding back the store's writes failed", e);
         }
     }
 

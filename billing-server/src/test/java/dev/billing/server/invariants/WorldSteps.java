@@ -20,6 +20,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.stream.Collectors;
 
 /**
@@ -166,7 +169,7 @@ final class WorldSteps {
                 // What billing does in the background next (a re-fetch, a seat update) meets what is left of them.
                 r.settle();
             } finally {
-                r.withdrawStripeFaults();
+                r.withdrawFaults();
             }
             List<String> hit = r.world.emulator.requestLog().stream()
                     .skip(from)
@@ -181,6 +184,60 @@ final class WorldSteps {
             return "Stripe fails billing's next " + times + (reads ? " request(s)" : " write(s) of each method")
                     + " with "
                     + KINDS.get(Math.floorMod(kind, KINDS.size())).wireName() + " while " + then;
+        }
+    }
+
+    /**
+     * The store ends the connections of billing's next {@code times} writes in the middle of their statements while a
+     * party does {@code then} (billing's own, or on Supabase PostgREST's), as a failover or a restart of Postgres
+     * would ({@link World#dropAWriter}). The party gets what billing makes of it (its answer, or 503 {@code store_unavailable}: never a 500);
+     * a Stripe webhook refused meanwhile is delivered again; and once the step's consequences have landed every
+     * invariant must hold: nothing Stripe did is lost from the projection, nothing is made twice.
+     */
+    record StoreFails(int times, Step then) implements Step {
+        @Override
+        public void run(Run r) {
+            AtomicBoolean dropping = new AtomicBoolean(true);
+            AtomicInteger dropped = new AtomicInteger();
+            AtomicReference<Throwable> broke = new AtomicReference<>();
+            // The store fails while the step's requests run: the next write of billing's that comes, each time.
+            Thread dropper = new Thread(
+                    () -> {
+                        try {
+                            while (dropping.get() && dropped.get() < times) {
+                                if (r.world.dropAWriter(Duration.ofMillis(200))) {
+                                    dropped.incrementAndGet();
+                                }
+                            }
+                        } catch (Throwable t) {
+                            broke.set(t);
+                        }
+                    },
+                    "invariants-store-dropper");
+            r.storeFaults = dropping;
+            dropper.start();
+            try {
+                then.run(r);
+            } finally {
+                r.withdrawFaults();
+                try {
+                    dropper.join();
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new AssertionError("interrupted", e);
+                }
+                r.storeFaults = null;
+            }
+            if (broke.get() != null) {
+                throw new AssertionError("the store could not be made to fail", broke.get());
+            }
+            System.out.println("invariant sequence " + r.id + ": the store ended " + dropped.get()
+                    + " of billing's writes mid-statement");
+        }
+
+        @Override
+        public String toString() {
+            return "the store ends billing's next " + times + " write(s) mid-statement while " + then;
         }
     }
 
@@ -419,9 +476,10 @@ final class WorldSteps {
                             null,
                             Map.of())
                     : r.answered("DELETE /me", r.world.http().delete("/me?confirm=true", r.token(p)));
-            if (answer.status() != 200 && r.failedAtStripe(answer)) {
-                // Stripe failed part of it: the person asks again once Stripe is back, and that must finish it.
-                r.withdrawStripeFaults();
+            if (answer.status() != 200 && r.failedOnPurpose(answer)) {
+                // Stripe or the store failed part of it: the person asks again once they are back, which must finish
+                // it.
+                r.withdrawFaults();
                 run(r);
                 return;
             }
