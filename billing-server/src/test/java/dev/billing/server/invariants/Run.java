@@ -204,9 +204,9 @@ final class Run {
     /**
      * {@link #checked}, and while Stripe fails on purpose ({@link #stripeFaults}) also the API's answer for it
      * (HTTP_API.md): 503 {@code stripe_unavailable} (unavailable, rate limited, outcome unknown), or while the store
-     * does ({@link #storeFaults}) 503 {@code store_unavailable}. Never a 500, which
-     * would be billing's own failure, nor a 502 {@code stripe_error}: the faults refuse nothing, so a refusal would be
-     * billing mistaking a retry of work done (its answer lost) for Stripe saying no.
+     * does ({@link #storeFaults}) 503 {@code store_unavailable}. Never a 500, which would be billing's own failure, nor
+     * a 502 {@code stripe_error}: the faults refuse nothing, so a refusal would be billing mistaking a retry of work
+     * done (its answer lost) for Stripe saying no.
      */
     Http.Response answered(String what, Http.Response r) {
         if (failedOnPurpose(r)) {

@@ -36,6 +36,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.locks.LockSupport;
+import java.util.function.BooleanSupplier;
 import javax.sql.DataSource;
 
 /**
@@ -390,9 +391,10 @@ final class World implements AutoCloseable {
      * PostgREST's. A connection ended mid-statement is dropped by its pool at once, so no dead one waits there for the
      * suite's own reads. Reads go on meanwhile.
      *
-     * @return whether a statement came, and its connection was ended, within {@code within}
+     * @return whether a statement came, and its connection was ended, within {@code within} (and while {@code
+     *     wanted})
      */
-    boolean dropAWriter(Duration within) {
+    boolean dropAWriter(Duration within, BooleanSupplier wanted) {
         String audit = schema + (store.equals("supabase") ? ".billing_audit_log" : ".audit_log");
         String waiting = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                 + " WHERE datname = current_database() AND wait_event_type = 'Lock'"
@@ -404,7 +406,7 @@ final class World implements AutoCloseable {
             try (Statement lock = holder.createStatement()) {
                 lock.execute("LOCK TABLE " + audit + " IN EXCLUSIVE MODE");
                 long deadline = System.nanoTime() + within.toNanos();
-                while (System.nanoTime() < deadline) {
+                while (System.nanoTime() < deadline && wanted.getAsBoolean()) {
                     try (ResultSet rs = find.executeQuery()) {
                         if (rs.next()) {
                             return true;

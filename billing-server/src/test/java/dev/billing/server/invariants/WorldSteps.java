@@ -190,9 +190,10 @@ final class WorldSteps {
     /**
      * The store ends the connections of billing's next {@code times} writes in the middle of their statements while a
      * party does {@code then} (billing's own, or on Supabase PostgREST's), as a failover or a restart of Postgres
-     * would ({@link World#dropAWriter}). The party gets what billing makes of it (its answer, or 503 {@code store_unavailable}: never a 500);
-     * a Stripe webhook refused meanwhile is delivered again; and once the step's consequences have landed every
-     * invariant must hold: nothing Stripe did is lost from the projection, nothing is made twice.
+     * would ({@link World#dropAWriter}). The party gets what billing makes of it (its answer, or 503 {@code
+     * store_unavailable}: never a 500); a Stripe webhook refused meanwhile is delivered again; and once the step's
+     * consequences have landed every invariant must hold: nothing Stripe did is lost from the projection, nothing is
+     * made twice.
      */
     record StoreFails(int times, Step then) implements Step {
         @Override
@@ -205,7 +206,7 @@ final class WorldSteps {
                     () -> {
                         try {
                             while (dropping.get() && dropped.get() < times) {
-                                if (r.world.dropAWriter(Duration.ofMillis(200))) {
+                                if (r.world.dropAWriter(Duration.ofMillis(200), dropping::get)) {
                                     dropped.incrementAndGet();
                                 }
                             }
@@ -477,8 +478,7 @@ final class WorldSteps {
                             Map.of())
                     : r.answered("DELETE /me", r.world.http().delete("/me?confirm=true", r.token(p)));
             if (answer.status() != 200 && r.failedOnPurpose(answer)) {
-                // Stripe or the store failed part of it: the person asks again once they are back, which must finish
-                // it.
+                // Stripe or the store failed part of it: asked again once they are back, it must finish.
                 r.withdrawFaults();
                 run(r);
                 return;
