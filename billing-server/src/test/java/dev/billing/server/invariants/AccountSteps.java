@@ -183,13 +183,10 @@ final class AccountSteps {
             String body = "{\"paymentIntentId\":\"" + charge.getPaymentIntent() + "\""
                     + (asked < left ? ",\"amount\":" + asked : "") + "}";
             String key = r.unique("refund-");
-            Http.Response first = r.admin("POST", "/admin/refunds", body, Map.of("Idempotency-Key", key));
-            if (r.failedOnPurpose(first)) {
-                // Stripe or the store failed part of it (perhaps after Stripe refunded): the admin's tool asks again
-                // with the same key once they are back, which must finish it, the refund made and audited once.
-                r.withdrawFaults();
-                first = r.admin("POST", "/admin/refunds", body, Map.of("Idempotency-Key", key));
-            }
+            // Stripe or the store failing part of it (perhaps after Stripe refunded), the admin's tool asks again with
+            // the same key once they are back, which must finish it: the refund made and audited once.
+            Http.Response first =
+                    r.askedAgainWhenBack(() -> r.admin("POST", "/admin/refunds", body, Map.of("Idempotency-Key", key)));
             if (first.status() == 200) {
                 r.adminRefunds.put(first.json().path("id").asText(), key);
             }

@@ -81,10 +81,7 @@ final class Cards {
      * case of a second Checkout paid) is not held to it: each pays with its own card.
      */
     static void chargedTheListedCard(Run r, Party p, List<Charge> charges, List<Subscription> atStripe) {
-        // A step run while Stripe or the store fails is judged as the step inside.
-        Step acting = r.step instanceof WorldSteps.StripeFails failing
-                ? failing.then()
-                : r.step instanceof WorldSteps.StoreFails dropping ? dropping.then() : r.step;
+        Step acting = r.step == null ? null : r.step.acting();
         boolean offSession = acting != null && !ON_SESSION.contains(acting.getClass());
         for (Charge charge : charges) {
             if (p.chargesSeen.add(charge.getId()) && p.cardsKnown && offSession && p.liveSubscriptions <= 1) {

@@ -19,6 +19,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Supplier;
 
 /**
  * One sequence's parties and what the test knows independently of the server (the model): the members Clerk said
@@ -231,6 +232,20 @@ final class Run {
     boolean failedOnPurpose(Http.Response r) {
         return failedAtStripe(r)
                 || (storeFaults != null && r.status() == 503 && "store_unavailable".equals(r.errorCode()));
+    }
+
+    /**
+     * The answer to {@code ask}; when it is the API's answer for a fault made on purpose ({@link #failedOnPurpose}),
+     * the answer to asking once more after the faults are withdrawn, as a client retries a 503 once Stripe and the
+     * store are back.
+     */
+    Http.Response askedAgainWhenBack(Supplier<Http.Response> ask) {
+        Http.Response first = ask.get();
+        if (!failedOnPurpose(first)) {
+            return first;
+        }
+        withdrawFaults();
+        return ask.get();
     }
 
     /** Withdraws what is left of the step's faults (a user trying again once Stripe and the store are back). */

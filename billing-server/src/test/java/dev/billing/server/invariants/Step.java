@@ -58,6 +58,11 @@ sealed interface Step
 
     void run(Run r);
 
+    /** What the step does itself: a step run while Stripe or the store fails on purpose is the step inside. */
+    default Step acting() {
+        return this;
+    }
+
     /** How a failing run names a party: {@code user0}..{@code user2}, or {@code org}. */
     static String who(int party) {
         int p = Math.floorMod(party, Run.USERS + 1);

@@ -143,6 +143,11 @@ final class WorldSteps {
      * left of the faults is then withdrawn, and every invariant must still hold.
      */
     record StripeFails(int kind, int times, boolean reads, Step then) implements Step {
+        @Override
+        public Step acting() {
+            return then.acting();
+        }
+
         static final List<FaultKind> KINDS = List.of(
                 FaultKind.ERROR_500_AFTER_APPLY,
                 FaultKind.HANG_AFTER_APPLY,
@@ -196,6 +201,11 @@ final class WorldSteps {
      * made twice.
      */
     record StoreFails(int times, Step then) implements Step {
+        @Override
+        public Step acting() {
+            return then.acting();
+        }
+
         @Override
         public void run(Run r) {
             AtomicBoolean dropping = new AtomicBoolean(true);
@@ -470,19 +480,14 @@ final class WorldSteps {
             if (gone(p)) {
                 return;
             }
-            Http.Response answer = byAdmin
+            // Stripe or the store failing part of it, the person asks again once they are back, which must finish it.
+            Http.Response answer = r.askedAgainWhenBack(() -> byAdmin
                     ? r.admin(
                             "DELETE",
                             "/admin/users/" + p.account + "?confirm=true&email=" + Run.encode(p.email),
                             null,
                             Map.of())
-                    : r.answered("DELETE /me", r.world.http().delete("/me?confirm=true", r.token(p)));
-            if (answer.status() != 200 && r.failedOnPurpose(answer)) {
-                // Stripe or the store failed part of it: asked again once they are back, it must finish.
-                r.withdrawFaults();
-                run(r);
-                return;
-            }
+                    : r.answered("DELETE /me", r.world.http().delete("/me?confirm=true", r.token(p))));
             if (answer.status() != 200) {
                 throw new AssertionError("erasing " + p + " answered " + answer.status() + ": " + answer.body());
             }
