@@ -19,7 +19,8 @@ import org.jdbi.v3.core.statement.Query;
  * {@link AuditLog} on the {@code audit_log} table. The projection's changes are written there by V11's triggers, in
  * the transaction of the write (with the {@code cause} the write put in its row); explicit entries are one
  * {@code INSERT ... ON CONFLICT DO NOTHING} on {@code audit_log_explicit_key}, or for a refund's creation on
- * {@code audit_log_refund_created_key} (once per refund whatever the cause, V20). The listing is one keyset query on
+ * {@code audit_log_refund_created_key} (once per refund whatever the cause, V20, the request's entry taking over its
+ * webhook's). The listing is one keyset query on
  * the id, newest first, with the filters given.
  */
 final class JdbiAuditLog implements AuditLog {
@@ -36,6 +37,7 @@ final class JdbiAuditLog implements AuditLog {
     private final Db db;
     private final JdbiRemovals removals;
     private final String insert;
+    private final String takeOver;
     private final String select;
     private final String usersCustomer;
     private final String restoreUpdate;
@@ -50,6 +52,17 @@ final class JdbiAuditLog implements AuditLog {
                     explicit)
                 VALUES (:entity, :entityId, :action, :userId, :customerId, :cause, CAST(:detail AS jsonb), true)
                 ON CONFLICT DO NOTHING
+                """);
+        // A refund's creation recorded by a request takes over the entry of a cause that is not a request (its
+        // webhook's) on V20's audit_log_refund_created_key, the only action AuditAction.takenOverBy names.
+        this.takeOver = db.sql("""
+                INSERT INTO {schema}.audit_log AS a (entity, entity_id, action, user_id, customer_id, cause, detail,
+                    explicit)
+                VALUES (:entity, :entityId, :action, :userId, :customerId, :cause, CAST(:detail AS jsonb), true)
+                ON CONFLICT (entity_id) WHERE explicit AND entity = 'refund' AND action = 'created'
+                DO UPDATE SET user_id = EXCLUDED.user_id, customer_id = coalesce(EXCLUDED.customer_id, a.customer_id),
+                    cause = EXCLUDED.cause, detail = EXCLUDED.detail
+                WHERE split_part(a.cause, ':', 1) NOT IN ('request', 'admin', 'service')
                 """);
         // V2's status columns are read into the detail, so older rows show their statuses too.
         this.select = db.sql("""
@@ -95,9 +108,10 @@ final class JdbiAuditLog implements AuditLog {
 
     @Override
     public boolean record(AuditRecord entry) {
+        String sql = entry.action().takenOverBy(entry.cause()) ? takeOver : insert;
         return db.call(
                 "audit.record",
-                h -> h.createUpdate(insert)
+                h -> h.createUpdate(sql)
                                 .bind("entity", entry.action().entity())
                                 .bind("entityId", entry.entityId())
                                 .bind("action", entry.action().action())

@@ -16,8 +16,8 @@ import java.util.Optional;
 /** Refunds a payment intent, in full or in part, and reads a refund back with its customer. */
 final class StripeRefunds {
     /**
-     * The metadata a refund made through {@code RefundPayment} carries: that request records its audit entry, so its
-     * webhooks do not ({@link PaymentRefund#auditedByRequest()}).
+     * The metadata a refund made through {@code RefundPayment} carries: that request records its audit entry, taking
+     * over its webhook's ({@link PaymentRefund#auditedByRequest()}).
      */
     static final String AUDITED_BY = "billing_audited_by";
 

@@ -20,7 +20,8 @@ import java.util.Map;
 /**
  * {@link AuditLog} on {@code billing_audit_log}: the projection's changes are written there by 011's triggers (with
  * the cause each write's request carried); explicit entries through {@code billing_audit_record} (once per entity,
- * action, entity id and cause); the listing through {@code billing_audit_list}, newest first below the cursor's id;
+ * action, entity id and cause; a refund's creation once per refund, a request's taking over its webhook's, 038); the
+ * listing through {@code billing_audit_list}, newest first below the cursor's id;
  * a copy's entries through 016's {@code billing_audit_restore}, with their own ids.
  */
 final class SupabaseAuditLog implements AuditLog {

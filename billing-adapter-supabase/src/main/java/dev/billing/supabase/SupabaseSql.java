@@ -56,7 +56,8 @@ public final class SupabaseSql {
             "034_past_due_bound_of_older_writes.sql",
             "035_restored_ids_take_turns.sql",
             "036_usage_key_gone_is_taken_again.sql",
-            "037_seat_leases.sql");
+            "037_seat_leases.sql",
+            "038_refund_entry_taken_over.sql");
 
     private static final String FOLDER = "/supabase/migrations/";
 

@@ -126,7 +126,7 @@ class RefundsIT {
                         .path("metadata")
                         .path("billing_audited_by")
                         .asText())
-                .as("marked at Stripe as audited by the request, so that its webhooks record nothing more")
+                .as("marked at Stripe as made by a request, whose entry takes over its webhooks'")
                 .isEqualTo("request");
     }
 

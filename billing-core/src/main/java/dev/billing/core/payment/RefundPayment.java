@@ -17,9 +17,11 @@ import java.util.Map;
 /**
  * Admin: refunds a payment in full or in part. The caller supplies the idempotency key (an admin tool's request
  * id), so a retried click refunds once and is audited once ({@code refund.created} per refund). The refund's own
- * projection comes from Stripe's {@code refund.created} webhook ({@code RefundEvents}); the refund is marked at
- * Stripe as audited by its request, so that webhook records no second entry (a refund made anywhere else is recorded
- * by its webhook).
+ * projection comes from Stripe's {@code refund.created} webhook ({@code RefundEvents}), which records the entry too
+ * when this request has not: the request's entry, naming the admin, takes the webhook's over
+ * ({@code AuditAction.takenOverBy}), so the refund keeps one entry whichever comes first, and has one even when this
+ * request fails after Stripe refunded. The refund is marked at Stripe as made by a request
+ * ({@code billing_audited_by=request}).
  *
  * <p>Usage: {@code Refund r = refundPayment.refund(new RefundRequest("pi_123", null, null, requestId));}
  */
@@ -45,7 +47,8 @@ public final class RefundPayment {
                     request.paymentIntentId(), request.amount(), request.reason(), request.idempotencyKey(), true);
             Refund refund = retry.call(() -> gateway.createRefund(audited));
             // A retried request (same key, a new request id) gets Stripe's same refund back: a refund's creation is
-            // recorded once per refund, whatever the cause (AuditAction.oncePerEntity), so it records nothing more.
+            // recorded once per refund, whatever the cause (AuditAction.oncePerEntity), so it records nothing more
+            // than taking over the webhook's entry.
             audit.record(new AuditRecord(
                     AuditAction.REFUND_CREATED,
                     refund.id(),

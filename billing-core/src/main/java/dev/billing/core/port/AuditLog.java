@@ -24,9 +24,12 @@ public interface AuditLog {
     /**
      * Records the entry unless one with its action, entity id and cause is recorded already (a reprocessed event or
      * a retried request records nothing more); an action that is
-     * {@link dev.billing.core.model.audit.AuditAction#oncePerEntity()} is recorded once per entity id, whatever the cause.
+     * {@link dev.billing.core.model.audit.AuditAction#oncePerEntity()} is recorded once per entity id, whatever the cause,
+     * except that an entry it is {@link dev.billing.core.model.audit.AuditAction#takenOverBy taken over by} replaces
+     * the entity's entry of a cause that is not a request, keeping that entry's id and time (a refund's creation
+     * recorded by its webhook, then by the admin's request that made it).
      *
-     * @return true when recorded now
+     * @return true when recorded now (taking an entry over included)
      */
     boolean record(AuditRecord entry);
 

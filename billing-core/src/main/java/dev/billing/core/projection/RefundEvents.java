@@ -27,9 +27,11 @@ import java.util.Set;
  * reading it. A refund event that names no customer (API versions before refunds carried one) is read from the
  * gateway, which finds the customer through the charge. A guest's payment has no customer and is skipped.
  *
- * <p>The first event of a refund records its {@code refund.created} audit entry, with the event as its cause, unless
- * the request that made it records it ({@link PaymentRefund#auditedByRequest()}: {@code POST /admin/refunds}): a
- * refund made in Stripe's Dashboard, or billing's own refund of a duplicate subscription, is in the trail once too.
+ * <p>The first event of a refund records its {@code refund.created} audit entry, with the event as its cause: a
+ * refund made in Stripe's Dashboard, or billing's own refund of a duplicate subscription, is in the trail once too. A
+ * refund made by {@code POST /admin/refunds} is recorded by its request, whose entry takes over the event's
+ * ({@link dev.billing.core.model.audit.AuditAction#takenOverBy}) when the webhook came first; when the request
+ * answered 503 after Stripe refunded, the event's entry is the refund's until the admin's tool asks again.
  */
 @Internal
 public final class RefundEvents {
@@ -113,12 +115,10 @@ public final class RefundEvents {
     private UpsertResult upsert(PaymentRefund refund, Set<CustomerId> changed) {
         changed.add(refund.customerId());
         UpsertResult result = subscriptions.upsertRefund(refund);
-        if (!refund.auditedByRequest()) {
-            // Whatever the write's result, so that an event retried after the write and before this entry still
-            // records it; once per refund whatever the cause (AuditAction.oncePerEntity), so a later write of the
-            // refund, or its charge.refunded, records nothing more.
-            audit.record(created(refund));
-        }
+        // Whatever the write's result, so that an event retried after the write and before this entry still records
+        // it; once per refund whatever the cause (AuditAction.oncePerEntity), so a later write of the refund, or its
+        // charge.refunded, records nothing more, and an admin's request that made it takes it over.
+        audit.record(created(refund));
         return result;
     }
 

@@ -16,6 +16,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.function.Supplier;
 
 /**
  * What a party does with its subscription, usage, cards and invoices, and what an admin, Stripe or an operator
@@ -165,7 +166,11 @@ final class AccountSteps {
         }
     }
 
-    /** An admin refunds one of the party's payments, in full or in half, and maybe sends the request twice. */
+    /**
+     * An admin refunds one of the party's payments, in full or in half. An admin tool that {@code retried} sends the
+     * request again with the same key: at once, and once Stripe and the store are back when it was answered 503; one
+     * that did not gives up on a 503, leaving a refund Stripe made to its webhook.
+     */
     record Refund(int party, int payment, boolean half, boolean retried) implements Step {
         @Override
         public void run(Run r) {
@@ -183,10 +188,10 @@ final class AccountSteps {
             String body = "{\"paymentIntentId\":\"" + charge.getPaymentIntent() + "\""
                     + (asked < left ? ",\"amount\":" + asked : "") + "}";
             String key = r.unique("refund-");
-            // Stripe or the store failing part of it (perhaps after Stripe refunded), the admin's tool asks again with
-            // the same key once they are back, which must finish it: the refund made and audited once.
-            Http.Response first =
-                    r.askedAgainWhenBack(() -> r.admin("POST", "/admin/refunds", body, Map.of("Idempotency-Key", key)));
+            // Stripe or the store failing part of it (perhaps after Stripe refunded), asking again once they are back
+            // must finish it, the entry then the admin's; giving up must leave the refund audited by its webhook.
+            Supplier<Http.Response> ask = () -> r.admin("POST", "/admin/refunds", body, Map.of("Idempotency-Key", key));
+            Http.Response first = retried ? r.askedAgainWhenBack(ask) : ask.get();
             if (first.status() == 200) {
                 r.adminRefunds.put(first.json().path("id").asText(), key);
             }

@@ -403,8 +403,9 @@ class BillingInvariantsIT {
     /**
      * The store failing in the middle of what users ask, as a Postgres failover or restart would: billing's
      * connections ended mid-statement while a new customer starts Checkout, while another double-clicks it, while a
-     * plan changes, while an admin refunds (twice), while the PaymentSheet subscribes, while a subscription is
-     * cancelled at once, and while an account is erased. Each request answers or says 503 {@code store_unavailable}
+     * plan changes, while an admin refunds half a payment (its tool giving up on a 503) and then the rest (its tool
+     * asking again), while the PaymentSheet subscribes, while a subscription is cancelled at once, and while an
+     * account is erased. Each request answers or says 503 {@code store_unavailable}
      * (never a 500), a refused webhook is delivered again, and nothing Stripe did is lost or made twice.
      */
     @Test
@@ -417,6 +418,7 @@ class BillingInvariantsIT {
                             new WorldSteps.StoreFails(2, new PaymentSteps.CheckoutTwice(1, 0, 1, true)),
                             new WorldSteps.StoreFails(1, new AccountSteps.ChangePlan(0, 1, 0)),
                             new WorldSteps.StoreFails(2, new AccountSteps.Refund(0, 0, true, false)),
+                            new WorldSteps.StoreFails(2, new AccountSteps.Refund(0, 0, false, true)),
                             new WorldSteps.StoreFails(1, new PaymentSteps.Sheet(2, 2, 0)),
                             new WorldSteps.StoreFails(1, new AccountSteps.Cancel(0, false)),
                             new WorldSteps.StoreFails(2, new WorldSteps.Erase(1, false))));

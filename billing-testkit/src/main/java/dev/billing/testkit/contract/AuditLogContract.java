@@ -322,6 +322,101 @@ public abstract class AuditLogContract extends AuditLogListingContract {
         }
 
         @Test
+        @DisplayName("a request's entry of a refund's creation takes over its webhook's, in its place, once")
+        void aRequestsRefundEntryTakesOverItsWebhooks() {
+            String refund = unique("re_");
+            String before = unique("re_");
+            AuditRecord byWebhook = new AuditRecord(
+                    AuditAction.REFUND_CREATED,
+                    refund,
+                    null,
+                    CustomerId.of(customer),
+                    event("evt_refund_created"),
+                    Map.of("amount", "400", "currency", "usd", "status", "pending"));
+            assertThat(stores.audit().record(byWebhook)).isTrue();
+            assertThat(stores.audit()
+                            .record(new AuditRecord(
+                                    byWebhook.action(),
+                                    before,
+                                    null,
+                                    byWebhook.customerId(),
+                                    event("evt_other"),
+                                    byWebhook.detail())))
+                    .isTrue();
+            long place = ofCustomer().stream()
+                    .filter(e -> e.entityId().equals(refund))
+                    .findFirst()
+                    .orElseThrow()
+                    .id();
+
+            AuditRecord byAdmin = new AuditRecord(
+                    byWebhook.action(),
+                    refund,
+                    null,
+                    null, // the request may not know the customer: the webhook's stays
+                    AuditCause.admin("req_admin"),
+                    Map.of("amount", "400", "currency", "usd", "status", "succeeded"));
+            assertThat(stores.audit().record(byAdmin)).as("taken over").isTrue();
+            assertThat(stores.audit()
+                            .record(new AuditRecord(
+                                    byWebhook.action(),
+                                    refund,
+                                    null,
+                                    byWebhook.customerId(),
+                                    AuditCause.service("bsk_0123456789abcdef", "req_late"),
+                                    byWebhook.detail())))
+                    .as("a request's entry is not taken over")
+                    .isFalse();
+            assertThat(stores.audit().record(byWebhook)).as("nor by an event").isFalse();
+            assertThat(stores.audit()
+                            .record(new AuditRecord(
+                                    byWebhook.action(),
+                                    refund,
+                                    null,
+                                    byWebhook.customerId(),
+                                    event("evt_refund_updated"),
+                                    byWebhook.detail())))
+                    .isFalse();
+
+            assertThat(ofCustomer())
+                    .filteredOn(e -> e.entityId().equals(refund))
+                    .singleElement()
+                    .satisfies(e -> {
+                        assertThat(e.id()).as("in the webhook's place").isEqualTo(place);
+                        assertThat(e.cause()).isEqualTo(AuditCause.admin("req_admin"));
+                        assertThat(e.customerId()).isEqualTo(CustomerId.of(customer));
+                        assertThat(e.detail()).containsEntry("status", "succeeded");
+                    });
+            assertThat(ofCustomer())
+                    .filteredOn(e -> e.entityId().equals(before))
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.cause()).isEqualTo(event("evt_other")));
+        }
+
+        @Test
+        @DisplayName("an erasure's entry is not taken over by a request's")
+        void anErasuresEntryIsNotTakenOver() {
+            UserId pseudonym = UserId.of(unique("user_gone")).pseudonym();
+            AuditRecord erased = new AuditRecord(
+                    AuditAction.ACCOUNT_ERASED, pseudonym.value(), pseudonym, null, event("evt_deleted"), Map.of());
+            assertThat(stores.audit().record(erased)).isTrue();
+            assertThat(stores.audit()
+                            .record(new AuditRecord(
+                                    erased.action(),
+                                    pseudonym.value(),
+                                    pseudonym,
+                                    null,
+                                    AuditCause.admin("req_erase"),
+                                    Map.of())))
+                    .isFalse();
+            assertThat(stores.audit()
+                            .list(AuditQuery.all(10).withUser(pseudonym).withAction(AuditAction.ACCOUNT_ERASED))
+                            .items())
+                    .singleElement()
+                    .satisfies(e -> assertThat(e.cause()).isEqualTo(event("evt_deleted")));
+        }
+
+        @Test
         @DisplayName("an account's erasure is recorded once per pseudonym, whatever the cause (a second run)")
         void anAccountsErasureIsRecordedOncePerPseudonym() {
             UserId pseudonym = UserId.of(unique("user_gone")).pseudonym();

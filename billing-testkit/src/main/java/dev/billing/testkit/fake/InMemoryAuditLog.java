@@ -56,10 +56,35 @@ public final class InMemoryAuditLog implements AuditLog {
     public synchronized boolean record(AuditRecord entry) {
         storeSwitch.check();
         if (!explicitKeys.add(explicitKey(entry.action(), entry.entityId(), entry.cause()))) {
-            return false;
+            return entry.action().takenOverBy(entry.cause()) && takeOver(entry);
         }
         append(entry.action(), entry.entityId(), entry.userId(), entry.customerId(), entry.cause(), entry.detail());
         return true;
+    }
+
+    /** The entity's entry of a cause that is not a request, replaced in its place by the request's (the SQL upsert). */
+    private boolean takeOver(AuditRecord entry) {
+        for (int i = 0; i < entries.size(); i++) {
+            AuditEntry e = entries.get(i);
+            if (e.action() == entry.action()
+                    && e.entityId().equals(entry.entityId())
+                    && e.cause() != null
+                    && !e.cause().kind().isRequest()) {
+                entries.set(
+                        i,
+                        new AuditEntry(
+                                e.id(),
+                                e.recordedAt(),
+                                e.action(),
+                                e.entityId(),
+                                entry.userId(),
+                                entry.customerId() == null ? e.customerId() : entry.customerId(),
+                                entry.cause(),
+                                entry.detail()));
+                return true;
+            }
+        }
+        return false;
     }
 
     @Override

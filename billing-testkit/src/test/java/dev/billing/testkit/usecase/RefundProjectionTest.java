@@ -2,12 +2,14 @@ package dev.billing.testkit.usecase;
 
 import static dev.billing.testkit.Builders.anEvent;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.billing.core.Billing;
 import dev.billing.core.audit.AuditContext;
 import dev.billing.core.checkout.CheckoutCommand;
 import dev.billing.core.checkout.CheckoutOutcome;
 import dev.billing.core.config.BillingOptions;
+import dev.billing.core.error.StoreException;
 import dev.billing.core.model.CustomerId;
 import dev.billing.core.model.Money;
 import dev.billing.core.model.SourceVersion;
@@ -228,7 +230,7 @@ class RefundProjectionTest {
     }
 
     @Test
-    @DisplayName("an admin's refund is audited by the admin's request, and its webhooks record nothing more")
+    @DisplayName("an admin's refund is audited by the admin's request, and its webhooks add nothing")
     void anAdminsRefundIsAuditedByTheRequestOnly() {
         String paymentIntent = boughtCredits();
         Refund refund;
@@ -248,6 +250,46 @@ class RefundProjectionTest {
             assertThat(e.customerId())
                     .as("in the customer's trail, as a webhook's entry")
                     .isEqualTo(customer);
+        });
+    }
+
+    @Test
+    @DisplayName("an admin's refund whose request failed after Stripe refunded is audited by its webhook, until the"
+            + " admin's retry takes the entry over")
+    void anAdminsRefundLeftByItsRequestIsAuditedByItsWebhook() {
+        String paymentIntent = boughtCredits();
+        RefundRequest asked = new RefundRequest(paymentIntent, 250L, null, "key-b");
+        stores.storeSwitch().failNext(1); // the request's audit write, after Stripe refunded
+        try (AuditContext.Scope cause = AuditContext.enter(AuditCause.admin("req_first"))) {
+            assertThatThrownBy(() -> billing.useCases().refundPayment().refund(asked))
+                    .isInstanceOf(StoreException.class);
+        }
+        PaymentRefund made = gateway.getRefund(
+                        gateway.createRefund(new RefundRequest(paymentIntent, 250L, null, "key-b", true))
+                                .id())
+                .orElseThrow();
+        assertThat(made.auditedByRequest()).isTrue();
+        assertThat(refundsCreated()).isEmpty();
+
+        deliver("refund.created", clock.instant(), new EventObject.OfRefund(made.id(), made));
+
+        AuditEntry byWebhook = refundsCreated().get(0);
+        assertThat(refundsCreated()).singleElement().satisfies(e -> {
+            assertThat(e.entityId()).isEqualTo(made.id());
+            assertThat(e.cause().kind()).isEqualTo(AuditCause.Kind.EVENT);
+        });
+
+        Refund again;
+        try (AuditContext.Scope cause = AuditContext.enter(AuditCause.admin("req_retry"))) {
+            again = billing.useCases().refundPayment().refund(asked);
+        }
+        deliver("refund.updated", clock.instant(), new EventObject.OfRefund(made.id(), null));
+
+        assertThat(again.id()).isEqualTo(made.id());
+        assertThat(refundsCreated()).singleElement().satisfies(e -> {
+            assertThat(e.id()).as("in the webhook's place").isEqualTo(byWebhook.id());
+            assertThat(e.cause()).isEqualTo(AuditCause.admin("req_retry"));
+            assertThat(e.customerId()).isEqualTo(customer);
         });
     }
 

@@ -96,6 +96,17 @@ public enum AuditAction {
         return this == REFUND_CREATED || this == ACCOUNT_ERASED;
     }
 
+    /**
+     * Whether an entry caused by {@code incoming} takes the place of the entity's entry recorded for a cause that is
+     * not a request: a refund's creation, which its webhook records when the request that made the refund has not (the
+     * request answered 503 after Stripe refunded, or the webhook came first), and which the request's entry, naming
+     * who refunded, takes over when it comes. The entry keeps its id and time. Only for a {@link #oncePerEntity()}
+     * action.
+     */
+    public boolean takenOverBy(AuditCause incoming) {
+        return this == REFUND_CREATED && incoming.kind().isRequest();
+    }
+
     public String wireName() {
         return entity + "." + action;
     }

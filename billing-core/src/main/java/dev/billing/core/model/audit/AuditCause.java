@@ -37,6 +37,11 @@ public record AuditCause(Kind kind, String id) {
         public String wireName() {
             return name().toLowerCase(Locale.ROOT);
         }
+
+        /** Whether someone asked for the change (a user, an admin, a service key), not an event or the system. */
+        public boolean isRequest() {
+            return this == REQUEST || this == ADMIN || this == SERVICE;
+        }
     }
 
     public AuditCause {

@@ -14,9 +14,10 @@ import java.util.Objects;
  *
  * <p>{@code auditedByRequest}: the refund was made by a request that records its {@code refund.created} audit entry
  * itself ({@code RefundPayment}, {@code POST /admin/refunds}), which marks it in Stripe's metadata
- * ({@code billing_audited_by=request}) so that its webhooks record nothing more; any other refund (Stripe's Dashboard,
- * billing's own refund of a duplicate subscription) is recorded by its first webhook. It is Stripe's word about an
- * incoming refund: the stores do not keep it, and a refund read from a store says false.
+ * ({@code billing_audited_by=request}). Its first webhook records the entry all the same, as for any other refund
+ * (Stripe's Dashboard, billing's own refund of a duplicate subscription), and the request's entry takes that one over
+ * ({@code AuditAction.takenOverBy}). It is Stripe's word about an incoming refund: the stores do not keep it, and a
+ * refund read from a store says false.
  *
  * <p>Usage: {@code store.upsertRefund(new PaymentRefund("re_1", customer, "ch_1", "pi_1", 500, "usd", "succeeded",
  * null, created, version))}

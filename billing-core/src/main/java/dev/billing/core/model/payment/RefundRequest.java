@@ -4,8 +4,9 @@ import dev.billing.core.model.Checks;
 
 /**
  * Refund a payment, in full ({@code amount} null) or in part. {@code auditedByRequest}: the caller records the
- * refund's {@code refund.created} audit entry itself, and the gateway marks the refund so at Stripe, so that its
- * webhooks record nothing more ({@link PaymentRefund#auditedByRequest()}); otherwise its first webhook records it.
+ * refund's {@code refund.created} audit entry itself, taking over the one its first webhook records, and the gateway
+ * marks the refund so at Stripe ({@link PaymentRefund#auditedByRequest()}); otherwise its first webhook's entry is
+ * the refund's.
  */
 public record RefundRequest(
         String paymentIntentId, Long amount, String reason, String idempotencyKey, boolean auditedByRequest) {
