@@ -1,7 +1,8 @@
 -- billing 038: a refund's creation recorded by a request (an admin's POST /admin/refunds) takes over the refund's entry
 -- its webhook recorded (AuditAction.takenOverBy), as Postgres' JdbiAuditLog does: the webhook records the entry for
 -- every refund, so a refund whose request answered 503 after Stripe refunded is in the trail, and the request's
--- entry, naming the admin, replaces it in its place (id and time kept). Any other explicit entry as 019 recorded it.
+-- entry, naming the admin, replaces it in its place (id and time kept; whom it names kept too, as an erasure may
+-- have renamed them: the request brings its cause and detail). Any other explicit entry as 019 recorded it.
 -- No table changes. Idempotent.
 
 CREATE OR REPLACE FUNCTION public.billing_audit_record(p_entity text, p_entity_id text, p_action text,
@@ -20,7 +21,8 @@ BEGIN
     VALUES (p_entity, p_entity_id, p_action, p_user_id, p_customer_id, p_cause, coalesce(p_detail, '{}'::jsonb),
             true)
     ON CONFLICT (entity_id) WHERE explicit AND entity = 'refund' AND action = 'created'
-    DO UPDATE SET user_id = excluded.user_id, customer_id = coalesce(excluded.customer_id, a.customer_id),
+    DO UPDATE SET user_id = coalesce(a.user_id, excluded.user_id),
+                  customer_id = coalesce(a.customer_id, excluded.customer_id),
                   cause = excluded.cause, detail = excluded.detail
     WHERE split_part(a.cause, ':', 1) NOT IN ('request', 'admin', 'service');
   ELSE

@@ -20,8 +20,7 @@ import org.jdbi.v3.core.statement.Query;
  * the transaction of the write (with the {@code cause} the write put in its row); explicit entries are one
  * {@code INSERT ... ON CONFLICT DO NOTHING} on {@code audit_log_explicit_key}, or for a refund's creation on
  * {@code audit_log_refund_created_key} (once per refund whatever the cause, V20, the request's entry taking over its
- * webhook's). The listing is one keyset query on
- * the id, newest first, with the filters given.
+ * webhook's). The listing is one keyset query on the id, newest first, with the filters given.
  */
 final class JdbiAuditLog implements AuditLog {
     private static final RowMapper<AuditEntry> ENTRY = (rs, ctx) -> new AuditEntry(
@@ -54,14 +53,16 @@ final class JdbiAuditLog implements AuditLog {
                 ON CONFLICT DO NOTHING
                 """);
         // A refund's creation recorded by a request takes over the entry of a cause that is not a request (its
-        // webhook's) on V20's audit_log_refund_created_key, the only action AuditAction.takenOverBy names.
+        // webhook's) on V20's audit_log_refund_created_key, the only action AuditAction.takenOverBy names. The entry
+        // keeps whom it names (an erasure may have renamed them); the request brings its cause and detail.
         this.takeOver = db.sql("""
                 INSERT INTO {schema}.audit_log AS a (entity, entity_id, action, user_id, customer_id, cause, detail,
                     explicit)
                 VALUES (:entity, :entityId, :action, :userId, :customerId, :cause, CAST(:detail AS jsonb), true)
                 ON CONFLICT (entity_id) WHERE explicit AND entity = 'refund' AND action = 'created'
-                DO UPDATE SET user_id = EXCLUDED.user_id, customer_id = coalesce(EXCLUDED.customer_id, a.customer_id),
-                    cause = EXCLUDED.cause, detail = EXCLUDED.detail
+                DO UPDATE SET user_id = coalesce(a.user_id, EXCLUDED.user_id),
+                    customer_id = coalesce(a.customer_id, EXCLUDED.customer_id), cause = EXCLUDED.cause,
+                    detail = EXCLUDED.detail
                 WHERE split_part(a.cause, ':', 1) NOT IN ('request', 'admin', 'service')
                 """);
         // V2's status columns are read into the detail, so older rows show their statuses too.

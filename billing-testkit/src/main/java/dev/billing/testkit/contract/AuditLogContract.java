@@ -325,7 +325,7 @@ public abstract class AuditLogContract extends AuditLogListingContract {
         @DisplayName("a request's entry of a refund's creation takes over its webhook's, in its place, once")
         void aRequestsRefundEntryTakesOverItsWebhooks() {
             String refund = unique("re_");
-            String before = unique("re_");
+            String other = unique("re_");
             AuditRecord byWebhook = new AuditRecord(
                     AuditAction.REFUND_CREATED,
                     refund,
@@ -337,7 +337,7 @@ public abstract class AuditLogContract extends AuditLogListingContract {
             assertThat(stores.audit()
                             .record(new AuditRecord(
                                     byWebhook.action(),
-                                    before,
+                                    other,
                                     null,
                                     byWebhook.customerId(),
                                     event("evt_other"),
@@ -353,7 +353,7 @@ public abstract class AuditLogContract extends AuditLogListingContract {
                     byWebhook.action(),
                     refund,
                     null,
-                    null, // the request may not know the customer: the webhook's stays
+                    CustomerId.of(unique("cus_")), // the entry keeps whom the webhook named
                     AuditCause.admin("req_admin"),
                     Map.of("amount", "400", "currency", "usd", "status", "succeeded"));
             assertThat(stores.audit().record(byAdmin)).as("taken over").isTrue();
@@ -388,7 +388,7 @@ public abstract class AuditLogContract extends AuditLogListingContract {
                         assertThat(e.detail()).containsEntry("status", "succeeded");
                     });
             assertThat(ofCustomer())
-                    .filteredOn(e -> e.entityId().equals(before))
+                    .filteredOn(e -> e.entityId().equals(other))
                     .singleElement()
                     .satisfies(e -> assertThat(e.cause()).isEqualTo(event("evt_other")));
         }

@@ -62,7 +62,10 @@ public final class InMemoryAuditLog implements AuditLog {
         return true;
     }
 
-    /** The entity's entry of a cause that is not a request, replaced in its place by the request's (the SQL upsert). */
+    /**
+     * The entity's entry of a cause that is not a request, replaced in its place by the request's cause and detail (the
+     * SQL upsert); it keeps whom it names, which an erasure may have renamed.
+     */
     private boolean takeOver(AuditRecord entry) {
         for (int i = 0; i < entries.size(); i++) {
             AuditEntry e = entries.get(i);
@@ -77,8 +80,8 @@ public final class InMemoryAuditLog implements AuditLog {
                                 e.recordedAt(),
                                 e.action(),
                                 e.entityId(),
-                                entry.userId(),
-                                entry.customerId() == null ? e.customerId() : entry.customerId(),
+                                e.userId() == null ? entry.userId() : e.userId(),
+                                e.customerId() == null ? entry.customerId() : e.customerId(),
                                 entry.cause(),
                                 entry.detail()));
                 return true;
