@@ -97,6 +97,7 @@ final class JdbiEventInbox implements EventInbox {
     private final String complete;
     private final String fail;
     private final String markNotified;
+    private final String renewLease;
     private final String requeue;
     private final String requeueLeased;
     private final String redact;
@@ -202,6 +203,10 @@ final class JdbiEventInbox implements EventInbox {
                 UPDATE {schema}.webhook_inbox SET notified_at = :now
                 WHERE event_id = :eventId AND notified_at IS NULL
                 """);
+        this.renewLease = db.sql("""
+                UPDATE {schema}.webhook_inbox SET lease_expires_at = :until
+                WHERE event_id = :eventId AND lease_owner = :owner AND {pending}
+                """.replace("{pending}", PENDING_BY_ID));
         this.requeue = db.sql("""
                 UPDATE {schema}.webhook_inbox
                 SET status = 'pending', attempts = 0, next_attempt_at = NULL, lease_owner = NULL,
@@ -395,6 +400,18 @@ final class JdbiEventInbox implements EventInbox {
                                 .bind("status", status.wireName())
                                 .bind("error", error)
                                 .bindByType("nextAttemptAt", Db.ts(nextAttemptAt), OffsetDateTime.class)
+                                .execute()
+                        == 1);
+    }
+
+    @Override
+    public boolean renewLease(String eventId, String owner, Instant until) {
+        return db.call(
+                "inbox.renewLease",
+                h -> h.createUpdate(renewLease)
+                                .bind("eventId", eventId)
+                                .bind("owner", owner)
+                                .bindByType("until", Db.ts(until), OffsetDateTime.class)
                                 .execute()
                         == 1);
     }

@@ -127,6 +127,25 @@ final class SupabaseEventInbox implements EventInbox {
     }
 
     @Override
+    public boolean renewLease(String eventId, String owner, Instant until) {
+        ObjectNode row = Rows.object();
+        Rows.put(row, "lease_expires_at", until);
+        // Retried: a repeat by the same owner sets the same end again.
+        return client.patch(TABLE)
+                        .param("stripe_event_id", "eq." + eventId)
+                        .param("lease_owner", "eq." + owner)
+                        .param("status", "eq." + InboxStatus.PENDING.wireName())
+                        .param("select", "stripe_event_id")
+                        .prefer("return=representation")
+                        .json(row)
+                        .retryable()
+                        .send()
+                        .json()
+                        .size()
+                > 0;
+    }
+
+    @Override
     public boolean markNotified(String eventId, Instant now) {
         ObjectNode row = Rows.object();
         Rows.put(row, "notified_at", now);

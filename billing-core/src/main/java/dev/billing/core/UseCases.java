@@ -354,7 +354,8 @@ public final class UseCases {
                 stores.notices(),
                 sleeper,
                 clock,
-                workClock);
+                workClock,
+                options.inboxLease());
         this.guestPurchases = new GuestPurchases(
                 gateway,
                 stores.guests(),

@@ -30,7 +30,10 @@ import java.util.function.Function;
  * it know: the notice goes out, then the inbox row is marked notified, and a retried event whose row is marked sends
  * nothing. Marking is retried while the event's lease lasts, so a store outage shorter than the rest of the lease
  * sends no second notice; a longer one can (SMTP offers no way to take a mail back, so the guarantee is at least
- * once).
+ * once). Before sending, the event's lease is renewed ({@link EventInbox#renewLease}): work slowed past its lease
+ * (Stripe answering slowly) may have lost the event to another worker's claim, and then sends nothing, since that
+ * worker sends the notice unless this one's mark stops it; the renewed lease leaves the whole lease for the send and
+ * the mark.
  *
  * <p>The notice goes to the user linked to the event's customer. An event processed before the customer's own
  * {@code customer.created} linked it (events arrive in any order) finds the user in the customer's metadata at
@@ -61,6 +64,8 @@ public final class NoticeSender {
     /** The inbox's clock, which its leases are on (see {@link dev.billing.core.UseCases}). */
     private final Clock workClock;
 
+    private final Duration lease;
+
     public NoticeSender(
             CustomerStore customers,
             PaymentGateway gateway,
@@ -70,7 +75,8 @@ public final class NoticeSender {
             NoticeLog log,
             Sleeper sleeper,
             Clock clock,
-            Clock workClock) {
+            Clock workClock,
+            Duration lease) {
         this.log = log;
         this.customers = customers;
         this.gateway = gateway;
@@ -80,6 +86,7 @@ public final class NoticeSender {
         this.sleeper = sleeper;
         this.clock = clock;
         this.workClock = workClock;
+        this.lease = lease;
     }
 
     /** Sends the notice {@code build} makes for the user linked to {@code customer}, unless the event already did. */
@@ -101,6 +108,18 @@ public final class NoticeSender {
             return;
         }
         Notification notice = build.apply(link.get());
+        Instant leaseEnds = entry.leaseOwner() == null
+                ? entry.leaseExpiresAt()
+                : workClock.instant().plus(lease);
+        if (entry.leaseOwner() != null && !inbox.renewLease(entry.eventId(), entry.leaseOwner(), leaseEnds)) {
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "Event {0} was claimed again while this worker processed it (its lease ran out): the {1} notice is"
+                            + " left to that claim",
+                    entry.eventId(),
+                    notice.kind().wireName());
+            return;
+        }
         NoticeDelivery delivery;
         try {
             delivery = notifier.deliver(notice);
@@ -109,7 +128,7 @@ public final class NoticeSender {
             throw e;
         }
         record(notice, customer, delivery.status(), delivery.messageId(), delivery.detail());
-        markNotified(entry);
+        markNotified(entry, leaseEnds);
     }
 
     private void record(Notification notice, CustomerId customer, NoticeStatus status, String messageId, String error) {
@@ -183,9 +202,9 @@ public final class NoticeSender {
         return Optional.of(named);
     }
 
-    private void markNotified(InboxEntry entry) {
-        Instant deadline =
-                entry.leaseExpiresAt() == null ? null : entry.leaseExpiresAt().minus(LEASE_MARGIN);
+    /** Marks the event notified, retrying a store failure while the lease ending at {@code leaseEnds} (if any) lasts. */
+    private void markNotified(InboxEntry entry, Instant leaseEnds) {
+        Instant deadline = leaseEnds == null ? null : leaseEnds.minus(LEASE_MARGIN);
         Duration pause = FIRST_PAUSE;
         for (int attempt = 1; ; attempt++) {
             try {

@@ -151,6 +151,22 @@ public interface EventInbox {
      */
     boolean fail(String eventId, String owner, String error, Instant nextAttemptAt, Instant now);
 
+    /**
+     * Extends the lease {@code owner} holds on a pending entry to {@code until}, before work that must not be done
+     * twice (a notice sent): work slowed past its lease (Stripe answering slowly) may have lost the entry to another
+     * worker's claim, which then does that work itself.
+     *
+     * <p>This default, for a store without it, extends nothing: it answers whether {@code owner} still holds the
+     * entry, as read now.
+     *
+     * @return false when {@code owner} no longer holds the entry (claimed again, completed or failed)
+     */
+    default boolean renewLease(String eventId, String owner, Instant until) {
+        return find(eventId)
+                .filter(e -> e.status() == InboxStatus.PENDING && owner.equals(e.leaseOwner()))
+                .isPresent();
+    }
+
     /** Sets {@code notifiedAt} if not yet set; true only for the first call. */
     boolean markNotified(String eventId, Instant now);
 

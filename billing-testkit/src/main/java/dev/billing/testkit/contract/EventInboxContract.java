@@ -321,6 +321,43 @@ public abstract class EventInboxContract extends EventInboxLinksContract {
         }
 
         @Test
+        @DisplayName("its holder renews a lease, even one run out, until another claim, a completion or a failure")
+        void aLeaseIsRenewedOnlyByItsHolder() {
+            StripeEvent event = event();
+            claimed(event, "slow");
+            Instant renewedTo = now.plus(LEASE).plus(LEASE);
+            assertThat(inbox.renewLease(event.id(), "slow", renewedTo))
+                    .as("run out, and nobody claimed it")
+                    .isTrue();
+            assertThat(inbox.find(event.id()).orElseThrow().leaseExpiresAt()).isEqualTo(renewedTo);
+            assertThat(inbox.claim(event.id(), "fast", now.plus(LEASE).plusSeconds(1), LEASE))
+                    .as("renewed: nobody claims it")
+                    .isEmpty();
+            assertThat(inbox.renewLease(event.id(), "fast", renewedTo.plus(LEASE)))
+                    .isFalse();
+
+            inbox.claim(event.id(), "fast", renewedTo, LEASE).orElseThrow();
+            assertThat(inbox.renewLease(event.id(), "slow", renewedTo.plus(LEASE)))
+                    .as("claimed by another")
+                    .isFalse();
+            assertThat(inbox.find(event.id()).orElseThrow().leaseExpiresAt()).isEqualTo(renewedTo.plus(LEASE));
+            assertThat(inbox.fail(event.id(), "fast", "boom", renewedTo.plus(LEASE), renewedTo))
+                    .isTrue();
+            assertThat(inbox.renewLease(event.id(), "fast", renewedTo.plus(LEASE)))
+                    .as("failed")
+                    .isFalse();
+
+            StripeEvent done = event();
+            claimed(done, "me");
+            inbox.complete(done.id(), "me", InboxStatus.PROCESSED, now);
+            assertThat(inbox.renewLease(done.id(), "me", now.plus(LEASE)))
+                    .as("completed")
+                    .isFalse();
+            assertThat(inbox.renewLease("evt_never_recorded_" + done.id(), "me", now.plus(LEASE)))
+                    .isFalse();
+        }
+
+        @Test
         @DisplayName("10 racing claims of one event: exactly one winner")
         void racingClaimsHaveOneWinner() {
             StripeEvent event = event();

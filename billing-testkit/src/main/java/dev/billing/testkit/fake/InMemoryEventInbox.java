@@ -138,6 +138,29 @@ public final class InMemoryEventInbox implements EventInbox {
     }
 
     @Override
+    public synchronized boolean renewLease(String eventId, String owner, Instant until) {
+        storeSwitch.check();
+        InboxEntry entry = entries.get(eventId);
+        if (entry == null || entry.status() != InboxStatus.PENDING || !owner.equals(entry.leaseOwner())) {
+            return false;
+        }
+        entries.put(
+                eventId,
+                new InboxEntry(
+                        entry.event(),
+                        entry.status(),
+                        entry.attempts(),
+                        entry.lastError(),
+                        entry.receivedAt(),
+                        entry.nextAttemptAt(),
+                        entry.leaseOwner(),
+                        until,
+                        entry.processedAt(),
+                        entry.notifiedAt()));
+        return true;
+    }
+
+    @Override
     public synchronized boolean markNotified(String eventId, Instant now) {
         storeSwitch.check();
         InboxEntry entry = entries.get(eventId);

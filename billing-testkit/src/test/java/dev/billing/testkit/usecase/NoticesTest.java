@@ -158,6 +158,49 @@ class NoticesTest {
     }
 
     @Test
+    @DisplayName("an event claimed again while its first worker waited on Stripe past its lease is notified once, by"
+            + " the claim that holds it")
+    void anEventClaimedAgainMeanwhileIsNotifiedOnceByItsNewClaim() {
+        Billing billing = billing(sent);
+        CustomerId customer = gateway.createCustomer(new NewCustomer(UserId.of("user_slow"), null, "key-slow"));
+        FakeWebhookVerifier.Delivery delivery = purchase(customer, "user_slow");
+        String eventId = verifier.verify(delivery.body(), delivery.signature()).id();
+        // Stripe answers the lookup of the notice's user after the lease ran out, and another worker claimed it.
+        gateway.beforeNext(Operation.GET_CUSTOMER, () -> {
+            clock.advance(Duration.ofSeconds(61));
+            assertThat(stores.inbox().claim(eventId, "other-worker", clock.instant(), Duration.ofSeconds(60)))
+                    .isPresent();
+        });
+
+        billing.receiveWebhook(delivery.body(), delivery.signature());
+
+        assertThat(sent.sent()).as("left to the claim that holds the event").isEmpty();
+        clock.advance(Duration.ofSeconds(61)); // the other worker died too: its lease runs out
+        billing.processDueEvents(10);
+        assertThat(sent.sent())
+                .singleElement()
+                .satisfies(n -> assertThat(n.userId()).isEqualTo(UserId.of("user_slow")));
+        assertThat(entry(delivery).status()).isEqualTo(InboxStatus.PROCESSED);
+    }
+
+    @Test
+    @DisplayName("an event whose lease ran out while its worker waited on Stripe, claimed by nobody, is notified once")
+    void anEventWhoseLeaseRanOutUnclaimedIsNotifiedOnce() {
+        Billing billing = billing(sent);
+        CustomerId customer = gateway.createCustomer(new NewCustomer(UserId.of("user_late"), null, "key-late"));
+        FakeWebhookVerifier.Delivery delivery = purchase(customer, "user_late");
+        gateway.beforeNext(Operation.GET_CUSTOMER, () -> clock.advance(Duration.ofSeconds(61)));
+
+        billing.receiveWebhook(delivery.body(), delivery.signature());
+        clock.advance(Duration.ofMinutes(2));
+        billing.processDueEvents(10);
+
+        assertThat(sent.sent()).hasSize(1);
+        assertThat(entry(delivery).status()).isEqualTo(InboxStatus.PROCESSED);
+        assertThat(entry(delivery).notifiedAt()).isNotNull();
+    }
+
+    @Test
     void aCustomerNoUserIsNamedForNotifiesNobodyAndCompletes() {
         Billing billing = billing(sent);
         FakeWebhookVerifier.Delivery delivery = purchase(CustomerId.of("cus_not_ours"), "user_none");
