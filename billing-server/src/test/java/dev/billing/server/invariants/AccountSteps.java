@@ -196,8 +196,9 @@ final class AccountSteps {
                 r.adminRefunds.put(first.json().path("id").asText(), key);
             }
             if (retried) {
-                Http.Response again = r.admin("POST", "/admin/refunds", body, Map.of("Idempotency-Key", key));
+                Http.Response again = r.askedAgainWhenBack(ask);
                 if (first.status() == 200
+                        && again.status() == 200
                         && !again.json()
                                 .path("id")
                                 .asText()

@@ -52,6 +52,7 @@ final class Invariants {
             Cards.chargedTheListedCard(r, p, charges, atStripe);
         }
         refundsAuditedOnce(r);
+        NoticeInvariants.deliveredOncePerEvent(r);
         oneCustomerEach(r, stripe);
         membersFollowClerk(r, stripe);
         seatsSentOnlyRose(r);
