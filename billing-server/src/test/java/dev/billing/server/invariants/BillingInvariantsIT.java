@@ -2,6 +2,7 @@ package dev.billing.server.invariants;
 
 import static org.quicktheories.QuickTheory.qt;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.Test;
@@ -435,6 +436,27 @@ class BillingInvariantsIT {
                             new WorldSteps.StoreFails(1, new PaymentSteps.StartCheckout(0, 2, true)),
                             new WorldSteps.StoreFails(1, new AccountSteps.ChangePlan(0, 1, 0)),
                             new WorldSteps.StoreFails(2, new WorldSteps.Erase(0, false))));
+        }
+    }
+
+    /**
+     * Notices where they meet replays: a subscription paid, then an admin replaying each of its first Stripe events and
+     * Stripe delivering each again, its renewal paid, then the same for the newest events. Each event's notice
+     * (started, receipt) must have gone out once.
+     */
+    @Test
+    void replayedAndRedeliveredEventsNotifyOnce() {
+        List<Step> steps = new ArrayList<>(List.of(new PaymentSteps.StartCheckout(0, 1, true)));
+        for (int round = 0; round < 2; round++) {
+            for (int i = 0; i < 8; i++) {
+                int event = round == 0 ? i : -1 - i; // the first events, then the newest (the renewal's)
+                steps.add(new WorldSteps.Replay(event, false));
+                steps.add(new WorldSteps.Redeliver(event, false));
+            }
+            steps.add(new WorldSteps.AdvanceClock(31));
+        }
+        try (World world = World.onPostgres()) {
+            run(world, steps);
         }
     }
 
