@@ -874,11 +874,11 @@ class WebhookProcessingTest {
             StripeEvent event = subscriptionEvent(
                     "customer.subscription.trial_will_end", trialing, h.clock().instant());
             // Store calls: the record (already leased to the route), the customer's link (an erased account's
-            // subscription is written under its pseudonym), upsert, the notice's user lookup, mark notified (no
-            // cached user needs the entitlement cache's lookup), the link read again (redacting an erased account's
-            // event; a trial's reminder cannot add a live subscription, so no duplicate check reads); then the
-            // completion and the failure both "crash", leaving the lease to run out.
-            h.stores().storeSwitch().failAfter(6, 2);
+            // subscription is written under its pseudonym), upsert, the notice's user lookup, the lease renewed before
+            // the send, mark notified (no cached user needs the entitlement cache's lookup), the link read again
+            // (redacting an erased account's event; a trial's reminder cannot add a live subscription, so no duplicate
+            // check reads); then the completion and the failure both "crash", leaving the lease to run out.
+            h.stores().storeSwitch().failAfter(7, 2);
             h.deliver(event, of(trialing));
             InboxEntry stuck = h.stores().inbox().find(event.id()).orElseThrow();
             assertThat(stuck.status()).isEqualTo(InboxStatus.PENDING);
