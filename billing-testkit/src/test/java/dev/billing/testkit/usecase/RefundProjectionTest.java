@@ -231,7 +231,7 @@ class RefundProjectionTest {
 
     @Test
     @DisplayName("an admin's refund is audited by the admin's request, and its webhooks add nothing")
-    void anAdminsRefundIsAuditedByTheRequestOnly() {
+    void anAdminsRefundIsAuditedByItsRequest() {
         String paymentIntent = boughtCredits();
         Refund refund;
         try (AuditContext.Scope cause = AuditContext.enter(AuditCause.admin("req_admin"))) {
