@@ -374,30 +374,9 @@ public abstract class AuditLogContract extends AuditLogListingContract {
         }
 
         @Test
-        @DisplayName("an erasure's entry is not taken over by a request's")
-        void anErasuresEntryIsNotTakenOver() {
-            UserId pseudonym = UserId.of(unique("user_gone")).pseudonym();
-            AuditRecord erased = new AuditRecord(
-                    AuditAction.ACCOUNT_ERASED, pseudonym.value(), pseudonym, null, event("evt_deleted"), Map.of());
-            assertThat(stores.audit().record(erased)).isTrue();
-            assertThat(stores.audit()
-                            .record(new AuditRecord(
-                                    erased.action(),
-                                    pseudonym.value(),
-                                    pseudonym,
-                                    null,
-                                    AuditCause.admin("req_erase"),
-                                    Map.of())))
-                    .isFalse();
-            assertThat(stores.audit()
-                            .list(AuditQuery.all(10).withUser(pseudonym).withAction(AuditAction.ACCOUNT_ERASED))
-                            .items())
-                    .singleElement()
-                    .satisfies(e -> assertThat(e.cause()).isEqualTo(event("evt_deleted")));
-        }
-
-        @Test
-        @DisplayName("an account's erasure is recorded once per pseudonym, whatever the cause (a second run)")
+        @DisplayName(
+                "an account's erasure is recorded once per pseudonym, whatever the cause (a second run): a request's"
+                        + " does not take an event's over, as a refund's would")
         void anAccountsErasureIsRecordedOncePerPseudonym() {
             UserId pseudonym = UserId.of(unique("user_gone")).pseudonym();
             AuditRecord erased = new AuditRecord(
@@ -405,7 +384,7 @@ public abstract class AuditLogContract extends AuditLogListingContract {
                     pseudonym.value(),
                     pseudonym,
                     null,
-                    AuditCause.admin("req_first"),
+                    event("evt_user_deleted"), // Clerk's user.deleted
                     Map.of("events", "2"));
 
             assertThat(stores.audit().record(erased)).isTrue();
@@ -423,7 +402,7 @@ public abstract class AuditLogContract extends AuditLogListingContract {
                             .list(AuditQuery.all(10).withUser(pseudonym).withAction(AuditAction.ACCOUNT_ERASED))
                             .items())
                     .singleElement()
-                    .satisfies(e -> assertThat(e.cause().text()).isEqualTo("admin:req_first"));
+                    .satisfies(e -> assertThat(e.cause()).isEqualTo(event("evt_user_deleted")));
         }
     }
 
