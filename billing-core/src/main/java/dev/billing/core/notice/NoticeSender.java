@@ -108,17 +108,18 @@ public final class NoticeSender {
             return;
         }
         Notification notice = build.apply(link.get());
-        Instant leaseEnds = entry.leaseOwner() == null
-                ? entry.leaseExpiresAt()
-                : workClock.instant().plus(lease);
-        if (entry.leaseOwner() != null && !inbox.renewLease(entry.eventId(), entry.leaseOwner(), leaseEnds)) {
-            LOG.log(
-                    System.Logger.Level.INFO,
-                    "Event {0} was claimed again while this worker processed it (its lease ran out): the {1} notice is"
-                            + " left to that claim",
-                    entry.eventId(),
-                    notice.kind().wireName());
-            return;
+        Instant leaseEnds = entry.leaseExpiresAt();
+        if (entry.leaseOwner() != null) {
+            leaseEnds = workClock.instant().plus(lease);
+            if (!inbox.renewLease(entry.eventId(), entry.leaseOwner(), leaseEnds)) {
+                LOG.log(
+                        System.Logger.Level.INFO,
+                        "Event {0} was claimed again while this worker processed it (its lease ran out): the {1}"
+                                + " notice is left to that claim",
+                        entry.eventId(),
+                        notice.kind().wireName());
+                return;
+            }
         }
         NoticeDelivery delivery;
         try {

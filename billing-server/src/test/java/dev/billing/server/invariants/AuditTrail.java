@@ -14,15 +14,7 @@ final class AuditTrail {
 
     /** Every entry matching the query ({@code userId=...}, {@code type=...}), oldest first. */
     static List<JsonNode> of(Run r, String query) {
-        List<JsonNode> entries = new ArrayList<>();
-        String cursor = null;
-        do {
-            JsonNode page = r.adminGet(
-                            "/admin/audit?limit=100&" + query + (cursor == null ? "" : "&cursor=" + Run.encode(cursor)))
-                    .json();
-            page.path("data").forEach(entries::add);
-            cursor = page.path("hasMore").asBoolean() ? page.path("nextCursor").asText() : null;
-        } while (cursor != null);
+        List<JsonNode> entries = new ArrayList<>(r.adminList("/admin/audit?" + query));
         entries.sort(Comparator.comparingLong(e -> e.path("id").asLong()));
         return entries;
     }

@@ -129,19 +129,12 @@ final class Invariants {
                     + live.stream().map(s -> s.getId() + ":" + s.getStatus()).toList());
         }
         Map<String, JsonNode> listed = new HashMap<>();
-        String cursor = null;
-        do {
-            JsonNode page = r.adminGet("/admin/subscriptions/duplicates?limit=100"
-                            + (cursor == null ? "" : "&cursor=" + Run.encode(cursor)))
-                    .json();
-            for (JsonNode d : page.path("data")) {
-                if (listed.put(d.path("subscriptionId").asText(), d) != null) {
-                    throw new AssertionError(
-                            "duplicate subscription " + d.path("subscriptionId").asText() + " is listed twice");
-                }
+        for (JsonNode d : r.adminList("/admin/subscriptions/duplicates")) {
+            if (listed.put(d.path("subscriptionId").asText(), d) != null) {
+                throw new AssertionError(
+                        "duplicate subscription " + d.path("subscriptionId").asText() + " is listed twice");
             }
-            cursor = page.path("hasMore").asBoolean() ? page.path("nextCursor").asText() : null;
-        } while (cursor != null);
+        }
         Map<String, Integer> entries = AuditTrail.countByEntity(r, "subscription.duplicate");
         for (Subscription newer : live.subList(Math.min(1, live.size()), live.size())) {
             if (entries.getOrDefault(newer.getId(), 0) != 1

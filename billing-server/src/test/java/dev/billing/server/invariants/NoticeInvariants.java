@@ -17,24 +17,16 @@ final class NoticeInvariants {
      */
     static void deliveredOncePerEvent(Run r) {
         Map<String, List<String>> delivered = new LinkedHashMap<>();
-        String cursor = null;
-        do {
-            JsonNode page = r.adminGet(
-                            "/admin/notices?limit=100" + (cursor == null ? "" : "&cursor=" + Run.encode(cursor)))
-                    .json();
-            for (JsonNode n : page.path("data")) {
-                if (!n.path("status").asText().equals("failed")) {
-                    delivered
-                            .computeIfAbsent(
-                                    n.path("kind").asText() + " of "
-                                            + n.path("eventId").asText(),
-                                    k -> new ArrayList<>())
-                            .add(n.path("status").asText() + " at "
-                                    + n.path("at").asText());
-                }
+        for (JsonNode n : r.adminList("/admin/notices")) {
+            if (!n.path("status").asText().equals("failed")) {
+                delivered
+                        .computeIfAbsent(
+                                n.path("kind").asText() + " of "
+                                        + n.path("eventId").asText(),
+                                k -> new ArrayList<>())
+                        .add(n.path("status").asText() + " at " + n.path("at").asText());
             }
-            cursor = page.path("hasMore").asBoolean() ? page.path("nextCursor").asText() : null;
-        } while (cursor != null);
+        }
         delivered.forEach((notice, attempts) -> {
             if (attempts.size() > 1) {
                 throw new AssertionError("the " + notice + " went out " + attempts.size() + " times: " + attempts);

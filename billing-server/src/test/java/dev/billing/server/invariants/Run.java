@@ -202,6 +202,20 @@ final class Run {
         return admin("GET", path, null, Map.of());
     }
 
+    /** Every item of an admin listing paged by {@code cursor} ({@code path} with its query), in the listing's order. */
+    List<JsonNode> adminList(String path) {
+        List<JsonNode> items = new ArrayList<>();
+        String cursor = null;
+        do {
+            JsonNode page = adminGet(path + (path.contains("?") ? "&" : "?") + "limit=100"
+                            + (cursor == null ? "" : "&cursor=" + encode(cursor)))
+                    .json();
+            page.path("data").forEach(items::add);
+            cursor = page.path("hasMore").asBoolean() ? page.path("nextCursor").asText() : null;
+        } while (cursor != null);
+        return items;
+    }
+
     /**
      * {@link #checked}, and while Stripe fails on purpose ({@link #stripeFaults}) also the API's answer for it
      * (HTTP_API.md): 503 {@code stripe_unavailable} (unavailable, rate limited, outcome unknown), or while the store
