@@ -2,6 +2,7 @@ package dev.billing.supabase;
 
 import dev.billing.core.port.BillingStores;
 import dev.billing.core.port.StoreLifecycle;
+import java.util.Map;
 
 /**
  * Every store port on a Supabase project, over its REST API (PostgREST at {@code <project URL>/rest/v1}) with the
@@ -51,13 +52,19 @@ public final class SupabaseBillingStores {
             this.client = client;
         }
 
-        /** One cheap read of a billing table: proves the project answers, the key works and the SQL is applied. */
+        /**
+         * One cheap call of a billing function: proves the project answers, the key works, and the billing SQL is
+         * applied and not older than this build's ({@link SupabaseSql#VERSION}).
+         */
         @Override
         public void ping() {
-            client.get(SupabaseSubscriptionStore.SUBSCRIPTIONS)
-                    .param("select", "id")
-                    .param("limit", "1")
-                    .send();
+            int applied =
+                    client.rpc("billing_sql_version", Map.of()).send().json().asInt();
+            if (applied < SupabaseSql.VERSION) {
+                throw new SupabaseConfigurationException("The billing SQL on this Supabase project is version "
+                        + applied + ", older than this build's (" + SupabaseSql.VERSION + "): apply it again "
+                        + "(billing-server supabase-sql; it is idempotent)");
+            }
         }
 
         @Override

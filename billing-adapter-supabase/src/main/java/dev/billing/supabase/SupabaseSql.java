@@ -57,7 +57,15 @@ public final class SupabaseSql {
             "035_restored_ids_take_turns.sql",
             "036_usage_key_gone_is_taken_again.sql",
             "037_seat_leases.sql",
-            "038_refund_entry_taken_over.sql");
+            "038_refund_entry_taken_over.sql",
+            "039_sql_version.sql");
+
+    /**
+     * The version of the SQL this build needs: its last script's number, which that script makes
+     * {@code billing_sql_version()} return. A project that answers less has not had this build's SQL applied.
+     */
+    public static final int VERSION =
+            Integer.parseInt(NAMES.get(NAMES.size() - 1).substring(0, 3));
 
     private static final String FOLDER = "/supabase/migrations/";
 

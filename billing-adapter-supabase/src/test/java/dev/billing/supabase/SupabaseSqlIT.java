@@ -110,7 +110,44 @@ class SupabaseSqlIT {
                             + " || has_function_privilege('anon', p.oid, 'EXECUTE') || has_function_privilege('authenticated',"
                             + " p.oid, 'EXECUTE') || has_function_privilege('service_role', p.oid, 'EXECUTE')"
                             + " FROM pg_proc p WHERE p.pronamespace = 'public'::regnamespace AND p.proname LIKE 'billing\\_%'");
-            assertThat(functions).hasSize(62).allSatisfy(f -> assertThat(f).endsWith(" false falsefalsetrue"));
+            assertThat(functions).hasSize(63).allSatisfy(f -> assertThat(f).endsWith(" false falsefalsetrue"));
+        }
+    }
+
+    @Test
+    void aProjectWhoseSqlIsOlderThanTheBuildIsNotReadyUntilTheSqlIsAppliedAgain() {
+        String before039 = SupabaseSql.scripts().stream()
+                .filter(s -> !s.name().startsWith("039_"))
+                .map(SupabaseSql.Script::sql)
+                .collect(java.util.stream.Collectors.joining("\n"));
+        try (SupabaseProject project = SupabaseProject.start("sql_older", before039)) {
+            // Older than the version function itself: the function is missing.
+            assertThatThrownBy(() -> project.stores().ping())
+                    .isInstanceOf(SupabaseConfigurationException.class)
+                    .hasMessageContaining("billing_sql_version")
+                    .hasMessageContaining("billing-server supabase-sql");
+
+            project.supabase().executeSql(SupabaseSql.all());
+            project.supabase().reloadSchema();
+            project.stores().ping();
+
+            // A later build's SQL not applied yet: the function answers an older number than the build's.
+            project.supabase()
+                    .executeSql("CREATE OR REPLACE FUNCTION public.billing_sql_version() RETURNS integer "
+                            + "LANGUAGE sql IMMUTABLE SECURITY INVOKER SET search_path = '' AS $$ SELECT "
+                            + (SupabaseSql.VERSION - 1) + " $$");
+            assertThatThrownBy(() -> project.stores().ping())
+                    .isInstanceOf(SupabaseConfigurationException.class)
+                    .hasMessageContaining("version " + (SupabaseSql.VERSION - 1) + ", older than this build's ("
+                            + SupabaseSql.VERSION + ")")
+                    .hasMessageContaining("billing-server supabase-sql");
+
+            // A newer project (a build rolled back) is served: rolling back a build must not need the SQL undone.
+            project.supabase()
+                    .executeSql("CREATE OR REPLACE FUNCTION public.billing_sql_version() RETURNS integer "
+                            + "LANGUAGE sql IMMUTABLE SECURITY INVOKER SET search_path = '' AS $$ SELECT "
+                            + (SupabaseSql.VERSION + 1) + " $$");
+            project.stores().ping();
         }
     }
 

@@ -90,8 +90,21 @@ class SupabaseSqlTest {
                     .as(function.group(1))
                     .isEqualTo(2);
         }
-        assertThat(functions).hasSize(64);
+        assertThat(functions).hasSize(65);
         assertThat(all).doesNotContain("SECURITY DEFINER");
+    }
+
+    @Test
+    void theLastScriptSetsTheVersionTheBuildNeeds() {
+        // A new script that forgot to replace billing_sql_version() would let a project without it pass as current.
+        SupabaseSql.Script last =
+                SupabaseSql.scripts().get(SupabaseSql.scripts().size() - 1);
+        int number = Integer.parseInt(last.name().substring(0, 3));
+
+        assertThat(SupabaseSql.VERSION).isEqualTo(number);
+        assertThat(last.sql().replaceAll("\\s+", " "))
+                .contains("CREATE OR REPLACE FUNCTION public.billing_sql_version() RETURNS integer")
+                .contains("AS $$ SELECT " + number + " $$;");
     }
 
     @Test

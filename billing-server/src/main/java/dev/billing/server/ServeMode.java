@@ -242,7 +242,21 @@ public final class ServeMode {
         return switch (config.store()) {
             case POSTGRES ->
                 Adapters.postgres(config.databaseUrl(), config.pools().databaseConnections());
-            case SUPABASE -> Adapters.supabase(config.supabaseUrl(), config.supabaseServiceRoleKey());
+            case SUPABASE -> pinged(Adapters.supabase(config.supabaseUrl(), config.supabaseServiceRoleKey()));
         };
+    }
+
+    /**
+     * Supabase stores connect lazily: one ping proves the project answers and its billing SQL is this build's, so a
+     * project the SQL was not (again) applied to stops the start instead of serving with older functions.
+     */
+    private static BillingStores pinged(BillingStores stores) {
+        try {
+            stores.ping();
+            return stores;
+        } catch (RuntimeException e) {
+            BillingServer.closeQuietly(stores);
+            throw e;
+        }
     }
 }

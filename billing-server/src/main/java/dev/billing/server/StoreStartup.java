@@ -2,6 +2,7 @@ package dev.billing.server;
 
 import dev.billing.core.error.StoreException;
 import dev.billing.core.port.BillingStores;
+import dev.billing.supabase.SupabaseConfigurationException;
 import java.time.Duration;
 import java.util.List;
 import java.util.function.Supplier;
@@ -13,7 +14,8 @@ import org.slf4j.LoggerFactory;
  * database outage (or meeting a slow first connection) comes up once the database does, instead of exiting. It is not
  * listening, so not ready, meanwhile. Each failed attempt is logged; pauses double from 1 s to 30 s; after the start
  * timeout the last failure ends the start (exit 1). A refused login, a missing database or a missing privilege is a
- * configuration problem, reported at once (exit 2): waiting would not fix it.
+ * configuration problem, reported at once (exit 2): waiting would not fix it. So is a Supabase project that refuses the
+ * key or lacks this build's billing SQL.
  */
 final class StoreStartup {
     private static final Logger LOG = LoggerFactory.getLogger(StoreStartup.class);
@@ -56,11 +58,17 @@ final class StoreStartup {
         }
     }
 
-    /** A refusal that waiting would not fix ({@link DatabaseRefusal}) ends the start at once. */
+    /**
+     * A refusal that waiting would not fix ({@link DatabaseRefusal}; a Supabase key refused, or its billing SQL missing
+     * or older than this build's) ends the start at once.
+     */
     private static void configurationProblem(StoreException e) {
         DatabaseRefusal.of(e).ifPresent(reason -> {
             throw new ConfigException(List.of("DATABASE_URL: " + reason + " (" + e.getMessage() + ")"));
         });
+        if (e instanceof SupabaseConfigurationException) {
+            throw new ConfigException(List.of(SupabaseSettings.BOTH + e.getMessage()));
+        }
     }
 
     private static void sleep(Duration pause) {

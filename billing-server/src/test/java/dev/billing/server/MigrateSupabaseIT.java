@@ -167,6 +167,28 @@ class MigrateSupabaseIT {
         }
     }
 
+    /** A source the build's SQL was not applied to would be read through older functions: refused before any copy. */
+    @Test
+    void aSourceWhoseSqlIsOlderThanTheBuildIsAConfigurationError() throws Exception {
+        String version = "CREATE OR REPLACE FUNCTION public.billing_sql_version() RETURNS integer LANGUAGE sql "
+                + "IMMUTABLE SECURITY INVOKER SET search_path = '' AS $$ SELECT %d $$";
+        try (TestDatabase target = PostgresFixture.shared().newDatabase("migrate_older")) {
+            supabase.executeSql(version.formatted(SupabaseSql.VERSION - 1));
+            Path checkpoint = dir.resolve("older").resolve("migrate.checkpoint");
+
+            CliConfigTest.Run run =
+                    CliConfigTest.run(env(target), "migrate-supabase", "--checkpoint", checkpoint.toString());
+
+            assertThat(run.exit()).as(run.out() + run.err()).isEqualTo(2);
+            assertThat(run.err())
+                    .contains("older than this build's (" + SupabaseSql.VERSION + ")")
+                    .contains("billing-server supabase-sql");
+            assertThat(checkpoint).as("nothing copied").doesNotExist();
+        } finally {
+            supabase.executeSql(version.formatted(SupabaseSql.VERSION));
+        }
+    }
+
     /** A target whose billing schema another role owns (no grants) is a configuration error, before any copy. */
     @Test
     void aTargetUserWithoutPrivilegesIsAConfigurationError() throws Exception {

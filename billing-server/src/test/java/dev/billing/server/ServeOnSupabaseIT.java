@@ -1,6 +1,7 @@
 package dev.billing.server;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.stripe.StripeClient;
@@ -193,6 +194,36 @@ class ServeOnSupabaseIT {
         env.put("BILLING_HOST", "127.0.0.1");
         env.put("PORT", Integer.toString(ServeModeIT.freePort()));
         return env;
+    }
+
+    @Test
+    void serveRefusesAProjectWhoseSqlIsOlderThanItsOwnAndStartsOnceItIsApplied() throws Exception {
+        try (TestDatabase db = PostgresFixture.shared().newDatabase("supabase_older");
+                SupabaseFixture supabase =
+                        SupabaseFixture.builder(db).schemaSql(SupabaseSql.all()).start();
+                StripeEmulator emulator =
+                        StripeEmulator.start(EmulatorOptions.defaults().withSampleSeed())) {
+            // What an upgrade of billing's jar without `supabase-sql` run again looks like to the new build.
+            supabase.executeSql("CREATE OR REPLACE FUNCTION public.billing_sql_version() RETURNS integer "
+                    + "LANGUAGE sql IMMUTABLE SECURITY INVOKER SET search_path = '' AS $$ SELECT "
+                    + (SupabaseSql.VERSION - 1) + " $$");
+            Map<String, String> env = supabaseEnv(supabase, emulator);
+
+            // A configuration error (exit 2 from the command line); a start that went through is closed and fails.
+            assertThatThrownBy(() ->
+                            ServeMode.start(ServerConfig.fromEnv(env), "test").close())
+                    .isInstanceOf(ConfigException.class)
+                    .hasMessageContaining("SUPABASE_URL / SUPABASE_SERVICE_ROLE_KEY: The billing SQL on this Supabase "
+                            + "project is version " + (SupabaseSql.VERSION - 1))
+                    .hasMessageContaining("billing-server supabase-sql")
+                    .hasMessageNotContaining(supabase.serviceRoleKey());
+
+            supabase.executeSql(CliConfigTest.run(Map.of(), "supabase-sql").out());
+            try (BillingServer server = ServeMode.start(ServerConfig.fromEnv(env), "test")) {
+                assertThat(Http.local(server.port()).get("/health/ready", null).status())
+                        .isEqualTo(200);
+            }
+        }
     }
 
     @Test
