@@ -7,12 +7,14 @@ import ch.qos.logback.classic.spi.ILoggingEvent;
 import ch.qos.logback.core.read.ListAppender;
 import dev.billing.emulator.EmulatorOptions;
 import dev.billing.emulator.StripeEmulator;
+import dev.billing.supabase.SupabaseSql;
 import dev.billing.testkit.Await;
 import dev.billing.testkit.auth.TestKeys;
 import dev.billing.testkit.http.Http;
 import dev.billing.testkit.postgres.DedicatedPostgres;
 import dev.billing.testkit.postgres.PostgresFixture;
 import dev.billing.testkit.postgres.TestDatabase;
+import dev.billing.testkit.supabase.SupabaseFixture;
 import java.util.HashMap;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
@@ -23,8 +25,8 @@ import org.junit.jupiter.api.Test;
 import org.slf4j.LoggerFactory;
 
 /**
- * {@code serve} started while its database is down waits for it (logging each attempt, not listening meanwhile)
- * and comes up with it; it gives up only after the start timeout, and a missing database or privilege is a
+ * {@code serve} started while its database (or Supabase project) is down waits for it (logging each attempt, not
+ * listening meanwhile) and comes up with it; it gives up only after the start timeout, and a missing database or privilege is a
  * configuration error at once.
  */
 class StoreStartupIT {
@@ -87,6 +89,40 @@ class StoreStartupIT {
                 assertThat(logs.list)
                         .anySatisfy(
                                 e -> assertThat(e.getFormattedMessage()).startsWith("The store is reachable (attempt"));
+            }
+        }
+    }
+
+    /** Supabase's stores connect lazily; serve's start pings the project, so it waits for it the same way. */
+    @Test
+    void serveWaitsForASupabaseProjectThatIsDownAtStartAndComesUpWithIt() throws Exception {
+        try (TestDatabase db = PostgresFixture.shared().newDatabase("startup_supabase");
+                SupabaseFixture supabase =
+                        SupabaseFixture.builder(db).schemaSql(SupabaseSql.all()).start()) {
+            Map<String, String> env = env("unused");
+            env.remove("DATABASE_URL");
+            env.put("BILLING_STORE", "supabase");
+            env.put("SUPABASE_URL", supabase.url());
+            env.put("SUPABASE_SERVICE_ROLE_KEY", supabase.serviceRoleKey());
+            supabase.stopPostgrest();
+            try {
+                CompletableFuture<BillingServer> starting =
+                        CompletableFuture.supplyAsync(() -> ServeMode.start(ServerConfig.fromEnv(env), "test"));
+                Await.until("two attempts failed and were logged", () -> waits() >= 2);
+                assertThat(starting).as("still waiting, not listening").isNotDone();
+
+                supabase.startPostgrest();
+
+                try (BillingServer server = starting.get(Await.DEFAULT.toSeconds(), TimeUnit.SECONDS)) {
+                    assertThat(Http.local(server.port())
+                                    .get("/health/ready", null)
+                                    .status())
+                            .isEqualTo(200);
+                }
+            } finally {
+                if (!supabase.isPostgrestRunning()) {
+                    supabase.startPostgrest();
+                }
             }
         }
     }
