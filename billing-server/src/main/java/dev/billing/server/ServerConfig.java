@@ -62,6 +62,7 @@ public record ServerConfig(
         Duration storeStartTimeout,
         Duration entitlementsCacheTtl,
         Duration analyticsMaxAge,
+        Duration inboxLease,
         OrgOptions orgs,
         List<String> clerkWebhookSecrets,
         ErasePersonalData.Options erasure,
@@ -187,6 +188,7 @@ public record ServerConfig(
         int storeStartSeconds = r.integer("BILLING_STORE_START_TIMEOUT_SECONDS", 300, 0, 86_400);
         int cacheSeconds = r.integer("BILLING_ENTITLEMENTS_CACHE_SECONDS", 30, 0, 86_400);
         int analyticsSeconds = r.integer("BILLING_ANALYTICS_MAX_AGE_SECONDS", 60, 0, 86_400);
+        int leaseSeconds = r.integer("BILLING_INBOX_LEASE_SECONDS", 60, 10, 3_600);
         Optional<SmtpConfig> smtp = SmtpSettings.read(r);
         OrgOptions orgs = orgs(r);
         ErasePersonalData.Options erasure = new ErasePersonalData.Options(
@@ -250,6 +252,7 @@ public record ServerConfig(
                 Duration.ofSeconds(storeStartSeconds),
                 Duration.ofSeconds(cacheSeconds),
                 Duration.ofSeconds(analyticsSeconds),
+                Duration.ofSeconds(leaseSeconds),
                 orgs,
                 clerkSecrets,
                 erasure,
@@ -292,6 +295,7 @@ public record ServerConfig(
                 .pastDueGrace(pastDueGrace)
                 .entitlementsCacheTtl(entitlementsCacheTtl)
                 .analyticsMaxAge(analyticsMaxAge)
+                .inboxLease(inboxLease)
                 .stripeTax(stripeTax)
                 .duplicateSubscriptions(duplicateSubscriptions)
                 .retention(retention)
@@ -385,6 +389,7 @@ public record ServerConfig(
         line(b, "Catalog routes", publicCatalog ? "public" : "signed-in users");
         line(b, "Past-due grace", pastDueGrace.toDays() + " days");
         line(b, "Refetch on webhook", Boolean.toString(refetchOnWebhook));
+        line(b, "BILLING_INBOX_LEASE_SECONDS", inboxLease.toSeconds() + " s");
         line(b, "Stripe Tax", stripeTax ? "on (Checkout: automatic tax, tax ids, billing address)" : "off");
         line(
                 b,

@@ -212,6 +212,21 @@ public class CliConfigTest {
     }
 
     @Test
+    void theInboxLeaseIsAMinuteByDefaultAndRefusesLessThanTenSeconds() {
+        Map<String, String> env = validEnv();
+        assertThat(ServerConfig.fromEnv(env).billingOptions().inboxLease()).isEqualTo(Duration.ofSeconds(60));
+        assertThat(run(env, "check-config").out())
+                .contains("BILLING_INBOX_LEASE_SECONDS")
+                .contains("60 s");
+        env.put("BILLING_INBOX_LEASE_SECONDS", "15");
+        assertThat(ServerConfig.fromEnv(env).billingOptions().inboxLease()).isEqualTo(Duration.ofSeconds(15));
+        env.put("BILLING_INBOX_LEASE_SECONDS", "5");
+        Run r = run(env, "check-config");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("BILLING_INBOX_LEASE_SECONDS: must be a whole number from 10 to 3600");
+    }
+
+    @Test
     void retentionDefaultsToSafeDaysTakesZeroAsForeverAndRefusesTooShort() {
         Map<String, String> env = validEnv();
         RetentionOptions defaults = ServerConfig.fromEnv(env).billingOptions().retention();
