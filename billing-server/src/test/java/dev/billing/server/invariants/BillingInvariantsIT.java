@@ -1,5 +1,7 @@
 package dev.billing.server.invariants;
 
+import static dev.billing.server.invariants.WorldSteps.StoreFails.Writes.DELIVERIES;
+import static dev.billing.server.invariants.WorldSteps.StoreFails.Writes.INBOX_WORK;
 import static org.quicktheories.QuickTheory.qt;
 
 import java.util.ArrayList;
@@ -436,6 +438,29 @@ class BillingInvariantsIT {
                             new WorldSteps.StoreFails(1, new PaymentSteps.StartCheckout(0, 2, true)),
                             new WorldSteps.StoreFails(1, new AccountSteps.ChangePlan(0, 1, 0)),
                             new WorldSteps.StoreFails(2, new WorldSteps.Erase(0, false))));
+        }
+    }
+
+    /**
+     * The webhook inbox failing while Stripe's events come: deliveries' records ended (answered 503, Stripe delivers
+     * them again) while a customer pays Checkout at once and an admin refunds; the inbox's other writes ended (a claim
+     * lost, a batch processed but not marked done and processed again once its 10 s lease runs out, a redaction) while
+     * another subscribes with the PaymentSheet, the plan changes, a renewal comes, a subscription is cancelled and an
+     * account erased. Nothing Stripe did is lost or made twice, and no notice goes out twice.
+     */
+    @Test
+    void inboxFailingLosesAndDoublesNothing() {
+        try (World world = World.onPostgres()) {
+            run(
+                    world,
+                    List.of(
+                            new WorldSteps.StoreFails(2, DELIVERIES, new PaymentSteps.StartCheckout(0, 2, true)),
+                            new WorldSteps.StoreFails(2, INBOX_WORK, new PaymentSteps.Sheet(1, 1, 0)),
+                            new WorldSteps.StoreFails(2, INBOX_WORK, new AccountSteps.ChangePlan(0, 1, 0)),
+                            new WorldSteps.StoreFails(2, DELIVERIES, new AccountSteps.Refund(0, 0, true, false)),
+                            new WorldSteps.StoreFails(2, INBOX_WORK, new WorldSteps.AdvanceClock(3)),
+                            new WorldSteps.StoreFails(2, INBOX_WORK, new AccountSteps.Cancel(1, false)),
+                            new WorldSteps.StoreFails(2, INBOX_WORK, new WorldSteps.Erase(0, false))));
         }
     }
 

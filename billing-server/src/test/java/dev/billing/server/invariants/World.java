@@ -317,6 +317,8 @@ final class World implements AutoCloseable {
         env.put("BILLING_RATE_LIMIT_IP_PER_MINUTE", "1000000");
         env.put("BILLING_GUEST_CHECKOUTS_PER_MINUTE", "1000000");
         env.put("BILLING_HOST", "127.0.0.1");
+        // Events whose batch the store failed to mark done wait out their lease: shorter than settling's patience.
+        env.put("BILLING_INBOX_LEASE_SECONDS", "10");
         return env;
     }
 
@@ -385,26 +387,38 @@ final class World implements AutoCloseable {
     }
 
     /**
-     * Holds back writes to the audit trail (which every change of billing's projection writes, in its transaction)
-     * until one of billing's statements waits for them, then ends that statement's connection, as a failover or a
-     * restart of Postgres would: billing's own (its pools' names begin with {@code billing}) or, on Supabase,
-     * PostgREST's. A connection ended mid-statement is dropped by its pool at once, so no dead one waits there for the
-     * suite's own reads. Reads go on meanwhile.
+     * Holds back writes to the audit trail (which every change of billing's projection writes, in its transaction), or
+     * to the webhook inbox, until one of billing's statements of the kind {@code writes} names waits for them, then ends
+     * that statement's connection, as a failover or a restart of Postgres would: billing's own (its pools' names begin
+     * with {@code billing}) or, on Supabase, PostgREST's. A connection ended mid-statement is dropped by its pool at
+     * once, so no dead one waits there for the suite's own reads. Reads go on meanwhile.
      *
      * @return whether a statement came, and its connection was ended, within {@code within} (and while {@code
      *     wanted})
      */
-    boolean dropAWriter(Duration within, BooleanSupplier wanted) {
-        String audit = schema + (store.equals("supabase") ? ".billing_audit_log" : ".audit_log");
+    boolean dropAWriter(Duration within, BooleanSupplier wanted, WorldSteps.StoreFails.Writes writes) {
+        boolean supabase = store.equals("supabase");
+        String table = schema
+                + switch (writes) {
+                    case AUDIT -> supabase ? ".billing_audit_log" : ".audit_log";
+                    case DELIVERIES, INBOX_WORK -> supabase ? ".stripe_webhook_events" : ".webhook_inbox";
+                };
+        // A delivery's record is an insert (PostgREST's in a CTE of its own); claims, marks and redactions are not.
+        String insert = "query ~* '^\\s*(with\\s+\\w+\\s+as\\s*\\(\\s*)?insert'";
+        String kind = switch (writes) {
+            case AUDIT -> "";
+            case DELIVERIES -> " AND " + insert;
+            case INBOX_WORK -> " AND NOT " + insert;
+        };
         String waiting = "SELECT pg_terminate_backend(pid) FROM pg_stat_activity"
                 + " WHERE datname = current_database() AND wait_event_type = 'Lock'"
-                + " AND (application_name LIKE 'billing%' OR usename = 'authenticator') LIMIT 1";
+                + " AND (application_name LIKE 'billing%' OR usename = 'authenticator')" + kind + " LIMIT 1";
         try (Connection holder = database.getConnection();
                 Connection watcher = database.getConnection();
                 PreparedStatement find = watcher.prepareStatement(waiting)) {
             holder.setAutoCommit(false);
             try (Statement lock = holder.createStatement()) {
-                lock.execute("LOCK TABLE " + audit + " IN EXCLUSIVE MODE");
+                lock.execute("LOCK TABLE " + table + " IN EXCLUSIVE MODE");
                 long deadline = System.nanoTime() + within.toNanos();
                 while (System.nanoTime() < deadline && wanted.getAsBoolean()) {
                     try (ResultSet rs = find.executeQuery()) {

@@ -18,11 +18,13 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicReference;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
 /**
@@ -193,14 +195,32 @@ final class WorldSteps {
     }
 
     /**
-     * The store ends the connections of billing's next {@code times} writes in the middle of their statements while a
-     * party does {@code then} (billing's own, or on Supabase PostgREST's), as a failover or a restart of Postgres
+     * The store ends the connections of billing's next {@code times} writes of a kind in the middle of their statements
+     * while a party does {@code then} (billing's own, or on Supabase PostgREST's), as a failover or a restart of Postgres
      * would ({@link World#dropAWriter}). The party gets what billing makes of it (its answer, or 503 {@code
-     * store_unavailable}: never a 500); a Stripe webhook refused meanwhile is delivered again; and once the step's
-     * consequences have landed every invariant must hold: nothing Stripe did is lost from the projection, nothing is
-     * made twice.
+     * store_unavailable}: never a 500); a Stripe webhook refused meanwhile is delivered again, and an event whose batch
+     * was not marked done is processed again once its lease runs out; once the step's consequences have landed every
+     * invariant must hold: nothing Stripe did is lost from the projection, nothing is made twice, no notice goes out
+     * twice.
      */
-    record StoreFails(int times, Step then) implements Step {
+    record StoreFails(int times, Writes writes, Step then) implements Step {
+        /** Which writes end. */
+        enum Writes {
+            /** The audit trail's, which every change of the projection writes in its transaction. */
+            AUDIT,
+            /** The webhook inbox's records of deliveries: Stripe is answered 503 and delivers again. */
+            DELIVERIES,
+            /** The webhook inbox's other writes: claims, marks of done or failed, notices marked, redactions. */
+            INBOX_WORK
+        }
+
+        /** How long the inbox's faults outlast the step's requests, for the work on its events. */
+        static final Duration INBOX_FAULTS_LINGER = Duration.ofSeconds(5);
+
+        StoreFails(int times, Step then) {
+            this(times, Writes.AUDIT, then);
+        }
+
         @Override
         public Step acting() {
             return then.acting();
@@ -216,7 +236,7 @@ final class WorldSteps {
                     () -> {
                         try {
                             while (dropping.get() && dropped.get() < times) {
-                                if (r.world.dropAWriter(Duration.ofMillis(200), dropping::get)) {
+                                if (r.world.dropAWriter(Duration.ofMillis(200), dropping::get, writes)) {
                                     dropped.incrementAndGet();
                                 }
                             }
@@ -229,6 +249,14 @@ final class WorldSteps {
             dropper.start();
             try {
                 then.run(r);
+                if (writes == Writes.INBOX_WORK) {
+                    // Most of the work on the step's events comes after its requests answered: the faults stay a
+                    // while for it, ending once they all happened.
+                    long until = System.nanoTime() + INBOX_FAULTS_LINGER.toNanos();
+                    while (dropper.isAlive() && System.nanoTime() < until) {
+                        LockSupport.parkNanos(10_000_000);
+                    }
+                }
             } finally {
                 r.withdrawFaults();
                 try {
@@ -242,13 +270,14 @@ final class WorldSteps {
             if (broke.get() != null) {
                 throw new AssertionError("the store could not be made to fail", broke.get());
             }
-            System.out.println("invariant sequence " + r.id + ": the store ended " + dropped.get()
-                    + " of billing's writes mid-statement");
+            System.out.println("invariant sequence " + r.id + ": the store ended " + dropped.get() + " of billing's "
+                    + writes.name().toLowerCase(Locale.ROOT) + " writes mid-statement");
         }
 
         @Override
         public String toString() {
-            return "the store ends billing's next " + times + " write(s) mid-statement while " + then;
+            return "the store ends billing's next " + times + " "
+                    + writes.name().toLowerCase(Locale.ROOT) + " write(s) mid-statement while " + then;
         }
     }
 
