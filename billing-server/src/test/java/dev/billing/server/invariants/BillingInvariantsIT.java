@@ -428,7 +428,10 @@ class BillingInvariantsIT {
         }
     }
 
-    /** The same on Supabase: PostgREST's connections ended in the middle of billing's writes. */
+    /**
+     * The same on Supabase: PostgREST's connections ended in the middle of billing's writes, a delivery's record among
+     * them.
+     */
     @Test
     void storeFailingMidRequestLosesAndDoublesNothingOnSupabase() {
         try (World world = World.onSupabase()) {
@@ -437,6 +440,7 @@ class BillingInvariantsIT {
                     List.of(
                             new WorldSteps.StoreFails(1, new PaymentSteps.StartCheckout(0, 2, true)),
                             new WorldSteps.StoreFails(1, new AccountSteps.ChangePlan(0, 1, 0)),
+                            new WorldSteps.StoreFails(2, DELIVERIES, new PaymentSteps.StartCheckout(1, 1, true)),
                             new WorldSteps.StoreFails(2, new WorldSteps.Erase(0, false))));
         }
     }
