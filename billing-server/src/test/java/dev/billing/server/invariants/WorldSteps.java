@@ -18,7 +18,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicBoolean;
@@ -207,11 +206,17 @@ final class WorldSteps {
         /** Which writes end. */
         enum Writes {
             /** The audit trail's, which every change of the projection writes in its transaction. */
-            AUDIT,
+            AUDIT("audit-trail"),
             /** The webhook inbox's records of deliveries: Stripe is answered 503 and delivers again. */
-            DELIVERIES,
+            DELIVERIES("delivery-record"),
             /** The webhook inbox's other writes: claims, marks of done or failed, notices marked, redactions. */
-            INBOX_WORK
+            INBOX_WORK("inbox (not a delivery's record)");
+
+            final String said;
+
+            Writes(String said) {
+                this.said = said;
+            }
         }
 
         /** How long the inbox's faults outlast the step's requests, for the work on its events. */
@@ -271,13 +276,13 @@ final class WorldSteps {
                 throw new AssertionError("the store could not be made to fail", broke.get());
             }
             System.out.println("invariant sequence " + r.id + ": the store ended " + dropped.get() + " of billing's "
-                    + writes.name().toLowerCase(Locale.ROOT) + " writes mid-statement");
+                    + writes.said + " writes mid-statement");
         }
 
         @Override
         public String toString() {
-            return "the store ends billing's next " + times + " "
-                    + writes.name().toLowerCase(Locale.ROOT) + " write(s) mid-statement while " + then;
+            return "the store ends billing's next " + times + " " + writes.said + " write(s) mid-statement while "
+                    + then;
         }
     }
 
