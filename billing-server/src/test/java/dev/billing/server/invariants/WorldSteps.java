@@ -220,7 +220,7 @@ final class WorldSteps {
         }
 
         /** How long the inbox's faults outlast the step's requests, for the work on its events. */
-        static final Duration INBOX_FAULTS_LINGER = Duration.ofSeconds(5);
+        static final Duration INBOX_FAULTS_LINGER = Duration.ofSeconds(3);
 
         StoreFails(int times, Step then) {
             this(times, Writes.AUDIT, then);
