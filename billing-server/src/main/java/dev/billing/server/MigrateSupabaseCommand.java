@@ -440,9 +440,10 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
     }
 
     /**
-     * The two stores. The target is the Postgres store, migrated first when copying; in a dry run or a verification
-     * it is opened without migrating, on sessions that Postgres itself keeps read-only, and a database without the
-     * billing schema yet is compared as an empty store (creating the schema would be a write).
+     * The two stores. The target is the Postgres store, migrated first when copying from a source that answered and
+     * was accepted; otherwise, and in a dry run or a verification, it is opened without migrating, on sessions that
+     * Postgres itself keeps read-only, and a database without the billing schema yet is compared as an empty store
+     * (creating the schema would be a write).
      */
     record Stores(BillingStores source, BillingStores target, boolean targetMissing) implements AutoCloseable {
 
@@ -462,7 +463,8 @@ final class MigrateSupabaseCommand implements Callable<Integer> {
                 failure = e;
             }
             try {
-                if (settings.mode().writes()) {
+                // A refused or unreachable source leaves the target as it was: its own problems are still found.
+                if (settings.mode().writes() && problems.isEmpty() && failure == null) {
                     target = PostgresBillingStores.create(settings.postgres());
                 } else {
                     PostgresConfig readOnly = readOnly(settings.postgres());

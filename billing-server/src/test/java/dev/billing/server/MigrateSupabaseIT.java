@@ -184,6 +184,9 @@ class MigrateSupabaseIT {
                     .contains("older than this build's (" + SupabaseSql.VERSION + ")")
                     .contains("billing-server supabase-sql");
             assertThat(checkpoint).as("nothing copied").doesNotExist();
+            assertThat(query(target, "SELECT count(*) FROM information_schema.schemata WHERE schema_name = 'billing'"))
+                    .as("the target is not migrated for a copy that cannot go ahead")
+                    .isEqualTo(0);
         } finally {
             supabase.executeSql(version.formatted(SupabaseSql.VERSION));
         }
