@@ -23,7 +23,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
+import java.util.function.Supplier;
 
 /**
  * Sends an event's notice (trial ending, payment failed, receipt) at most once per event, as far as the store lets
@@ -33,7 +35,7 @@ import java.util.function.Function;
  * once). Before sending, the event's lease is renewed ({@link EventInbox#renewLease}): work slowed past its lease
  * (Stripe answering slowly) may have lost the event to another worker's claim, and then sends nothing, since that
  * worker sends the notice unless this one's mark stops it; the renewed lease leaves the whole lease for the send and
- * the mark.
+ * the mark. A store failure of the renewal or the mark is retried while the lease lasts.
  *
  * <p>The notice goes to the user linked to the event's customer. An event processed before the customer's own
  * {@code customer.created} linked it (events arrive in any order) finds the user in the customer's metadata at
@@ -49,7 +51,7 @@ public final class NoticeSender {
     private static final Duration FIRST_PAUSE = Duration.ofMillis(100);
     private static final Duration LONGEST_PAUSE = Duration.ofSeconds(2);
     /** Also bounds the retries when the clock does not move (a test clock). */
-    static final int MAX_MARK_ATTEMPTS = 40;
+    static final int MAX_ATTEMPTS = 40;
     /** Marking must end this long before the lease does, or another worker may claim the event meanwhile. */
     private static final Duration LEASE_MARGIN = Duration.ofSeconds(1);
 
@@ -110,8 +112,8 @@ public final class NoticeSender {
         Notification notice = build.apply(link.get());
         Instant leaseEnds = entry.leaseExpiresAt();
         if (entry.leaseOwner() != null) {
-            leaseEnds = workClock.instant().plus(lease);
-            if (!inbox.renewLease(entry.eventId(), entry.leaseOwner(), leaseEnds)) {
+            leaseEnds = renewLease(entry);
+            if (leaseEnds == null) {
                 LOG.log(
                         System.Logger.Level.INFO,
                         "Event {0} was claimed again while this worker processed it (its lease ran out): the {1}"
@@ -203,23 +205,53 @@ public final class NoticeSender {
         return Optional.of(named);
     }
 
+    /**
+     * The end of the renewed lease, or null when another claim took the event. A store failure is retried while the
+     * lease held now lasts, so a blip does not cost the notice the event's next attempt, seconds or minutes later.
+     */
+    private Instant renewLease(InboxEntry entry) {
+        return whileLeaseLasts(
+                entry.leaseExpiresAt(),
+                () -> {
+                    Instant until = workClock.instant().plus(lease);
+                    return inbox.renewLease(entry.eventId(), entry.leaseOwner(), until) ? until : null;
+                },
+                e -> LOG.log(
+                        System.Logger.Level.WARNING,
+                        "Could not renew the lease of event {0} before sending its notice ({1}); the notice is sent"
+                                + " when the event is retried",
+                        entry.eventId(),
+                        e.getMessage()));
+    }
+
     /** Marks the event notified, retrying a store failure while the lease ending at {@code leaseEnds} (if any) lasts. */
     private void markNotified(InboxEntry entry, Instant leaseEnds) {
+        whileLeaseLasts(
+                leaseEnds,
+                () -> inbox.markNotified(entry.eventId(), workClock.instant()),
+                e -> LOG.log(
+                        System.Logger.Level.WARNING,
+                        "The notice of event {0} was sent but could not be "
+                                + "marked ({1}); when the event is processed again it is sent again",
+                        entry.eventId(),
+                        e.getMessage()));
+    }
+
+    /**
+     * Calls {@code call}, retrying a store failure with growing pauses while the lease ending at {@code leaseEnds}
+     * lasts (less a margin, so no other worker can claim the event meanwhile); with no lease, once. The last failure
+     * is told to {@code givingUp}, then thrown.
+     */
+    private <T> T whileLeaseLasts(Instant leaseEnds, Supplier<T> call, Consumer<StoreException> givingUp) {
         Instant deadline = leaseEnds == null ? null : leaseEnds.minus(LEASE_MARGIN);
         Duration pause = FIRST_PAUSE;
         for (int attempt = 1; ; attempt++) {
             try {
-                inbox.markNotified(entry.eventId(), workClock.instant());
-                return;
+                return call.get();
             } catch (StoreException e) {
                 Instant next = workClock.instant().plus(pause);
-                if (attempt >= MAX_MARK_ATTEMPTS || deadline == null || next.isAfter(deadline)) {
-                    LOG.log(
-                            System.Logger.Level.WARNING,
-                            "The notice of event {0} was sent but could not be "
-                                    + "marked ({1}); when the event is processed again it is sent again",
-                            entry.eventId(),
-                            e.getMessage());
+                if (attempt >= MAX_ATTEMPTS || deadline == null || next.isAfter(deadline)) {
+                    givingUp.accept(e);
                     throw e;
                 }
                 pause(pause);
@@ -233,7 +265,7 @@ public final class NoticeSender {
             sleeper.sleep(duration);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while marking a notice sent", e);
+            throw new IllegalStateException("interrupted while retrying a notice's store write", e);
         }
     }
 }

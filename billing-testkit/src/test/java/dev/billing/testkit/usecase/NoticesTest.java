@@ -158,6 +158,25 @@ class NoticesTest {
     }
 
     @Test
+    @DisplayName("a store failing briefly as the lease is renewed before the send costs the notice no retry")
+    void aStoreBlipAtTheLeaseRenewalIsRetriedWithinTheLease() {
+        Billing billing = billing(sent);
+        CustomerId customer = gateway.createCustomer(new NewCustomer(UserId.of("user_blip"), null, "key-blip"));
+        FakeWebhookVerifier.Delivery delivery = purchase(customer, "user_blip");
+        // The customer is linked from Stripe's metadata (one store call), then the lease's renewal fails twice.
+        gateway.beforeNext(Operation.GET_CUSTOMER, () -> stores.storeSwitch().failAfter(1, 2));
+
+        billing.receiveWebhook(delivery.body(), delivery.signature());
+
+        assertThat(sent.sent())
+                .as("sent in the event's first attempt")
+                .singleElement()
+                .satisfies(n -> assertThat(n.userId()).isEqualTo(UserId.of("user_blip")));
+        assertThat(entry(delivery).status()).isEqualTo(InboxStatus.PROCESSED);
+        assertThat(entry(delivery).notifiedAt()).isNotNull();
+    }
+
+    @Test
     @DisplayName("an event claimed again while its first worker waited on Stripe past its lease is notified once, by"
             + " the claim that holds it")
     void anEventClaimedAgainMeanwhileIsNotifiedOnceByItsNewClaim() {
