@@ -39,6 +39,7 @@ final class JdbiNoticeLog implements NoticeLog {
     private final String insert;
     private final String select;
     private final String ofUser;
+    private final String wentOut;
     private final String pseudonymise;
     private final String restoreUpdate;
     private final String restoreInsert;
@@ -61,6 +62,9 @@ final class JdbiNoticeLog implements NoticeLog {
                 FROM {schema}.notice_log
                 WHERE user_id = :user
                 ORDER BY id DESC""");
+        this.wentOut = db.sql("""
+                SELECT EXISTS (SELECT 1 FROM {schema}.notice_log
+                               WHERE user_id = :user AND event_id = :eventId AND status <> 'failed')""");
         // A failure's text can quote the address a mail server refused: it goes with the user id.
         this.pseudonymise =
                 db.sql("UPDATE {schema}.notice_log SET user_id = :pseudonym, error = NULL " + "WHERE user_id = :user");
@@ -166,6 +170,17 @@ final class JdbiNoticeLog implements NoticeLog {
         return db.call(
                 "notices.forUser",
                 h -> h.createQuery(ofUser).bind("user", user.value()).map(ENTRY).list());
+    }
+
+    @Override
+    public boolean wentOut(String eventId, UserId user) {
+        return db.call(
+                "notices.wentOut",
+                h -> h.createQuery(wentOut)
+                        .bind("user", user.value())
+                        .bind("eventId", eventId)
+                        .mapTo(Boolean.class)
+                        .one());
     }
 
     @Override

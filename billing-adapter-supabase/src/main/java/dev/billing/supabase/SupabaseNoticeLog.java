@@ -110,6 +110,20 @@ final class SupabaseNoticeLog implements NoticeLog {
                 SupabaseNoticeLog::entry);
     }
 
+    @Override
+    public boolean wentOut(String eventId, UserId user) {
+        return !client.get(TABLE)
+                .param("select", "id")
+                .param("user_id", "eq." + user.value())
+                .param("event_id", "eq." + eventId)
+                .param("status", "neq.failed")
+                .param("limit", "1")
+                .retryable()
+                .send()
+                .json()
+                .isEmpty();
+    }
+
     /** Not retried, like the other erasure calls: a repeat after a lost answer would answer 0. */
     @Override
     public int pseudonymise(UserId user, UserId pseudonym) {

@@ -35,7 +35,9 @@ import java.util.function.Supplier;
  * once). Before sending, the event's lease is renewed ({@link EventInbox#renewLease}): work slowed past its lease
  * (Stripe answering slowly) may have lost the event to another worker's claim, and then sends nothing, since that
  * worker sends the notice unless this one's mark stops it; the renewed lease leaves the whole lease for the send and
- * the mark. A store failure of the renewal or the mark is retried while the lease lasts.
+ * the mark. A store failure of the renewal or the mark is retried while the lease lasts. The notice log is asked
+ * first ({@link NoticeLog#wentOut}): it keeps its rows longer than the inbox, so an event Stripe sends again after
+ * retention deleted its inbox row (the row that was marked) is not mailed twice.
  *
  * <p>The notice goes to the user linked to the event's customer. An event processed before the customer's own
  * {@code customer.created} linked it (events arrive in any order) finds the user in the customer's metadata at
@@ -110,6 +112,16 @@ public final class NoticeSender {
             return;
         }
         Notification notice = build.apply(link.get());
+        if (log.wentOut(entry.eventId(), notice.userId())) {
+            // Stripe sent the event again after retention deleted its inbox row, the one that said so.
+            LOG.log(
+                    System.Logger.Level.INFO,
+                    "The {0} notice of event {1} went out before (the notice log has it): not sent again",
+                    notice.kind().wireName(),
+                    entry.eventId());
+            markNotified(entry, entry.leaseExpiresAt());
+            return;
+        }
         Instant leaseEnds = entry.leaseExpiresAt();
         if (entry.leaseOwner() != null) {
             leaseEnds = renewLease(entry);

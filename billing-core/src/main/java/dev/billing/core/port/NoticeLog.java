@@ -28,6 +28,18 @@ public interface NoticeLog {
     List<NoticeEntry> forUser(UserId user);
 
     /**
+     * Whether a notice of the event went out to the user (a row sent or skipped; a failed attempt does not count).
+     * The sender asks before sending, so that an event recorded anew after retention deleted its inbox row (Stripe
+     * sent it again) mails nothing twice: this log keeps its rows longer than the inbox. Read through the user's rows,
+     * which a store indexes.
+     *
+     * <p>By default false: a store without it leaves that case to the inbox's mark alone.
+     */
+    default boolean wentOut(String eventId, UserId user) {
+        return false;
+    }
+
+    /**
      * Replaces the user id on every row naming {@code user} with {@code pseudonym} and clears their error text (an
      * erasure: a mail server's refusal quotes the address it refused).
      *

@@ -109,6 +109,24 @@ public abstract class NoticeLogContract {
     }
 
     @Test
+    @DisplayName("a notice went out to a user once a row of that event is sent or skipped, not while it only failed")
+    void wentOutCountsSentAndSkippedForThatUser() {
+        String failedOnly = unique("evt_");
+        String sent = unique("evt_");
+        String skipped = unique("evt_");
+        log.record(notice(failedOnly, NoticeKind.PAYMENT_FAILED, NoticeStatus.FAILED));
+        log.record(notice(sent, NoticeKind.RECEIPT, NoticeStatus.FAILED));
+        log.record(notice(sent, NoticeKind.RECEIPT, NoticeStatus.SENT));
+        log.record(notice(skipped, NoticeKind.TRIAL_ENDING, NoticeStatus.SKIPPED));
+
+        assertThat(log.wentOut(failedOnly, user)).isFalse();
+        assertThat(log.wentOut(sent, user)).isTrue();
+        assertThat(log.wentOut(skipped, user)).isTrue();
+        assertThat(log.wentOut(sent, UserId.of(unique("user_other_")))).isFalse();
+        assertThat(log.wentOut(unique("evt_"), user)).isFalse();
+    }
+
+    @Test
     @DisplayName("filters by kind and status, each alone and together")
     void filters() {
         log.record(notice(unique("evt_"), NoticeKind.RECEIPT, NoticeStatus.SENT));

@@ -5,6 +5,7 @@ import dev.billing.core.model.UserId;
 import dev.billing.core.model.notice.NoticeEntry;
 import dev.billing.core.model.notice.NoticeQuery;
 import dev.billing.core.model.notice.NoticeRecord;
+import dev.billing.core.model.notice.NoticeStatus;
 import dev.billing.core.port.NoticeLog;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -57,6 +58,15 @@ public final class InMemoryNoticeLog implements NoticeLog {
         }
         lastId = Math.max(lastId, entry.id());
         return true;
+    }
+
+    @Override
+    public synchronized boolean wentOut(String eventId, UserId user) {
+        storeSwitch.checkUp();
+        return rows.stream()
+                .map(NoticeEntry::record)
+                .anyMatch(r ->
+                        r.eventId().equals(eventId) && r.userId().equals(user) && r.status() != NoticeStatus.FAILED);
     }
 
     @Override

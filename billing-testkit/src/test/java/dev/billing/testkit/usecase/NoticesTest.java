@@ -158,6 +158,28 @@ class NoticesTest {
     }
 
     @Test
+    @DisplayName("an event sent again after retention deleted its inbox row does not notify again")
+    void anEventResentAfterRetentionDeletedItsRowIsNotNotifiedAgain() {
+        Billing billing = billing(sent);
+        FakeWebhookVerifier.Delivery delivery = purchase(billing, "user_resent");
+        billing.receiveWebhook(delivery.body(), delivery.signature());
+        assertThat(sent.sent()).hasSize(1);
+        clock.advance(Duration.ofDays(31));
+        assertThat(stores.inbox().prune(clock.instant().minus(Duration.ofDays(30)), 10))
+                .isEqualTo(1);
+
+        // Stripe sends it again (a resend from its Dashboard), to a process that knows only what the store keeps.
+        Billing restarted = billing(sent);
+        restarted.receiveWebhook(delivery.body(), delivery.signature());
+
+        assertThat(sent.sent()).as("one mail for one event").hasSize(1);
+        assertThat(entry(delivery).status()).isEqualTo(InboxStatus.PROCESSED);
+        assertThat(entry(delivery).notifiedAt())
+                .as("the inbox agrees with the log")
+                .isNotNull();
+    }
+
+    @Test
     @DisplayName("a store failing briefly as the lease is renewed before the send costs the notice no retry")
     void aStoreBlipAtTheLeaseRenewalIsRetriedWithinTheLease() {
         Billing billing = billing(sent);
