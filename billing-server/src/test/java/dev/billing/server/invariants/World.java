@@ -386,6 +386,24 @@ final class World implements AutoCloseable {
         }
     }
 
+    /** Every event the inbox holds (retention deletes handled ones), and whether it is marked notified. */
+    Map<String, Boolean> inboxNotified() {
+        String query = store.equals("supabase")
+                ? "SELECT stripe_event_id, notified_at IS NOT NULL FROM public.stripe_webhook_events"
+                : "SELECT event_id, notified_at IS NOT NULL FROM billing.webhook_inbox";
+        Map<String, Boolean> held = new HashMap<>();
+        try (Connection c = database.getConnection();
+                Statement s = c.createStatement();
+                ResultSet rs = s.executeQuery(query)) {
+            while (rs.next()) {
+                held.put(rs.getString(1), rs.getBoolean(2));
+            }
+            return held;
+        } catch (SQLException e) {
+            throw new AssertionError("reading the inbox's notified marks failed", e);
+        }
+    }
+
     /**
      * Holds back writes to the audit trail (which every change of billing's projection writes, in its transaction), or
      * to the webhook inbox, until one of billing's statements of the kind {@code writes} names waits for them, then ends
