@@ -243,8 +243,8 @@ public final class NoticeSender {
                 () -> inbox.markNotified(entry.eventId(), workClock.instant()),
                 e -> LOG.log(
                         System.Logger.Level.WARNING,
-                        "The notice of event {0} was sent but could not be "
-                                + "marked ({1}); when the event is processed again it is sent again",
+                        "The notice of event {0} went out but could not be marked ({1}); the event is retried, and"
+                                + " sends it again only if the notice log could not record it either",
                         entry.eventId(),
                         e.getMessage()));
     }

@@ -275,6 +275,32 @@ class NoticesTest {
                 .isEqualTo(1);
     }
 
+    @Test
+    @DisplayName("a mark that cannot be written while the lease lasts fails the event, whose retry finds the notice"
+            + " in the log and mails nothing")
+    void aMarkLostForTheWholeLeaseIsCoveredByTheNoticeLog() {
+        Notifier failingStoreAfterSend = notice -> {
+            sent.send(notice);
+            // The read after logging (was the account erased meanwhile?) and each of the mark's 40 tries
+            // (NoticeSender.MAX_ATTEMPTS; the test clock stands still) meet a store down; the log is written.
+            stores.storeSwitch().failNext(41);
+        };
+        Billing billing = billing(failingStoreAfterSend);
+        FakeWebhookVerifier.Delivery delivery = purchase(billing, "user_1");
+
+        billing.receiveWebhook(delivery.body(), delivery.signature());
+        assertThat(entry(delivery).status()).isEqualTo(InboxStatus.PENDING);
+        assertThat(entry(delivery).notifiedAt()).isNull();
+        clock.advance(Duration.ofMinutes(1));
+        billing.processDueEvents(10);
+
+        assertThat(sent.sent())
+                .as("one mail, though the first attempt failed after it")
+                .hasSize(1);
+        assertThat(entry(delivery).status()).isEqualTo(InboxStatus.PROCESSED);
+        assertThat(entry(delivery).notifiedAt()).isNotNull();
+    }
+
     /** The erasure's own Stripe calls (ending an incomplete subscription) can send an event that notifies. */
     @Test
     void aNoticeLoggedAfterItsAccountWasErasedMeanwhileNamesThePseudonym() {
