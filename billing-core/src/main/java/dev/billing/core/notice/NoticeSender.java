@@ -31,13 +31,13 @@ import java.util.function.Supplier;
  * Sends an event's notice (trial ending, payment failed, receipt) at most once per event, as far as the store lets
  * it know: the notice goes out, then the inbox row is marked notified, and a retried event whose row is marked sends
  * nothing. Marking is retried while the event's lease lasts, so a store outage shorter than the rest of the lease
- * sends no second notice; a longer one can (SMTP offers no way to take a mail back, so the guarantee is at least
- * once). Before sending, the event's lease is renewed ({@link EventInbox#renewLease}): work slowed past its lease
+ * sends no second notice; after a longer one the notice log (written before the mark) stops the retry, unless its own
+ * write failed too (SMTP offers no way to take a mail back, so the guarantee is at least once). Before sending, the event's lease is renewed ({@link EventInbox#renewLease}): work slowed past its lease
  * (Stripe answering slowly) may have lost the event to another worker's claim, and then sends nothing, since that
  * worker sends the notice unless this one's mark stops it; the renewed lease leaves the whole lease for the send and
  * the mark. A store failure of the renewal or the mark is retried while the lease lasts. The notice log is asked
  * first ({@link NoticeLog#wentOut}): it keeps its rows longer than the inbox, so an event Stripe sends again after
- * retention deleted its inbox row (the row that was marked) is not mailed twice.
+ * retention deleted its inbox row (the row that was marked), or whose mark was lost, is not mailed twice.
  *
  * <p>The notice goes to the user linked to the event's customer. An event processed before the customer's own
  * {@code customer.created} linked it (events arrive in any order) finds the user in the customer's metadata at
@@ -113,7 +113,8 @@ public final class NoticeSender {
         }
         Notification notice = build.apply(link.get());
         if (log.wentOut(entry.eventId(), notice.userId())) {
-            // Stripe sent the event again after retention deleted its inbox row, the one that said so.
+            // The row is unmarked but the log has the notice: Stripe sent the event again after retention deleted
+            // its marked row, or an earlier attempt's mark was lost. Marked now, so the inbox agrees with the log.
             LOG.log(
                     System.Logger.Level.INFO,
                     "The {0} notice of event {1} went out before (the notice log has it): not sent again",
