@@ -3,6 +3,7 @@ package dev.billing.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.stripe.StripeClient;
 import dev.billing.testkit.Await;
 import dev.billing.testkit.http.Http;
 import java.io.IOException;
@@ -181,6 +182,30 @@ class PaymentSheetIT {
         assertThat(intent).isNotEqualTo(asFree.path("intentId").asText());
         assertThat(f.stripeObject(intent).path("metadata").path("tier").asText())
                 .isEqualTo("basic");
+    }
+
+    @Test
+    void aSheetOpenedAgainAfterItsCustomerWasDeletedWithinAMinuteIsANewSubscriptionNotA502() throws Exception {
+        String token = f.token("user_sheet_customer_deleted");
+        // Both sheets in one minute of billing's clock, or the minute in the key alone would tell them apart.
+        Await.until("the first half of a minute", () -> f.emulator.now().getEpochSecond() % 60 < 30);
+        JsonNode first = subscribeSheet(token, "enterprise");
+        String deleted = first.path("customer").asText();
+        StripeClient stripe = StripeClient.builder()
+                .setApiKey(f.emulator.apiKey())
+                .setApiBase(f.emulator.baseUrl())
+                .build();
+        stripe.v1().customers().delete(deleted); // an operator, in Stripe's Dashboard
+        f.awaitIdle();
+
+        Http.Response again =
+                f.http.post("/stripe/sheet/subscription", token, "{\"tier\":\"enterprise\",\"interval\":\"month\"}");
+        assertThat(again.status()).as(again.body()).isEqualTo(200);
+        String customer = again.json().path("customer").asText();
+        assertThat(customer).isNotEqualTo(deleted);
+        assertThat(again.json().path("subscriptionId").asText())
+                .isNotEqualTo(first.path("subscriptionId").asText());
+        assertThat(openAtStripe(customer)).hasSize(1);
     }
 
     @Test

@@ -130,6 +130,8 @@ public final class StartPaymentSheet {
             String key = IdempotencyKeys.of(
                     "sheet-subscription",
                     identity.userId().value(),
+                    // A customer deleted at Stripe is replaced: the same sheet for the new one is another request.
+                    customer.value(),
                     plan.priceId(),
                     promotionCode,
                     trialDays,
