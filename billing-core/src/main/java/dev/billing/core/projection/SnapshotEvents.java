@@ -3,9 +3,11 @@ package dev.billing.core.projection;
 import dev.billing.core.annotation.Internal;
 import dev.billing.core.audit.AuditContext;
 import dev.billing.core.model.CustomerLink;
+import dev.billing.core.model.Page;
 import dev.billing.core.model.audit.AuditCause;
 import dev.billing.core.model.event.EventObject;
 import dev.billing.core.model.payment.Invoice;
+import dev.billing.core.model.payment.InvoiceStatus;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.subscription.SubscriptionStatus;
 import dev.billing.core.port.CustomerStore;
@@ -24,6 +26,8 @@ import java.util.Optional;
  */
 @Internal
 public final class SnapshotEvents {
+    private static final int INVOICES_PER_READ = 20;
+
     private final PaymentGateway gateway;
     private final CustomerStore customers;
     private final SubscriptionStore subscriptions;
@@ -74,15 +78,47 @@ public final class SnapshotEvents {
     }
 
     /**
-     * Whether the stored subscription never started: incomplete (its first payment never made) or expired so. Read
-     * before its deletion is applied, whose "canceled" notice would then tell the customer of something they never
-     * had. False when nothing is stored.
+     * Whether the deleted subscription never started: its first payment never made, so a "canceled" notice would
+     * tell the customer of something they never had. Stripe's snapshot says so when it expired unpaid. The stored
+     * subscription saying incomplete is not enough: Stripe keeps no order, and the update that made it active (or its
+     * invoice's payment) may come after this deletion, so a paid invoice of it, stored or at Stripe, says it started.
+     * Only a deletion that finds it stored as incomplete costs a read of the customer's invoices at Stripe.
      */
-    public boolean neverStarted(String subscriptionId) {
-        return subscriptions
-                .findSubscription(subscriptionId)
+    public boolean neverStarted(Subscription deleted) {
+        if (deleted.status() == SubscriptionStatus.INCOMPLETE_EXPIRED) {
+            return true;
+        }
+        boolean storedIncomplete = subscriptions
+                .findSubscription(deleted.id())
                 .map(s -> s.status().isIncomplete() || s.status() == SubscriptionStatus.INCOMPLETE_EXPIRED)
                 .orElse(false);
+        if (!storedIncomplete) {
+            return false;
+        }
+        if (subscriptions.invoicesOf(deleted.customerId()).stream().anyMatch(i -> paidFor(i, deleted))) {
+            return false;
+        }
+        String after = null;
+        while (true) {
+            Page<Invoice> page = gateway.listInvoices(deleted.customerId(), INVOICES_PER_READ, after);
+            for (Invoice invoice : page.items()) {
+                if (paidFor(invoice, deleted)) {
+                    return false;
+                }
+            }
+            // Newest first: a page reaching back before the subscription was created has shown all of its invoices.
+            boolean olderReached = page.items().isEmpty()
+                    || deleted.created() == null
+                    || page.items().get(page.items().size() - 1).created().isBefore(deleted.created());
+            if (!page.hasMore() || olderReached) {
+                return true;
+            }
+            after = page.nextCursor();
+        }
+    }
+
+    private static boolean paidFor(Invoice invoice, Subscription subscription) {
+        return subscription.id().equals(invoice.subscriptionId()) && invoice.status() == InvoiceStatus.PAID;
     }
 
     /**

@@ -199,7 +199,7 @@ final class EventEffects {
             // A subscription deleted before its first payment was never the customer's: no "canceled" notice.
             boolean neverStarted = event.type().equals("customer.subscription.deleted")
                     && object instanceof EventObject.OfSubscription of
-                    && projections.snapshots().neverStarted(of.subscription().id());
+                    && projections.snapshots().neverStarted(of.subscription());
             InboxStatus outcome = applyObject(work, event, object);
             if (outcome == InboxStatus.PROCESSED && !neverStarted) {
                 triggers.noticeFor(event, object)

@@ -18,6 +18,7 @@ import dev.billing.core.model.event.EventObject;
 import dev.billing.core.model.event.InboxEntry;
 import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.model.notice.NoticeKind;
 import dev.billing.core.model.notice.Notification;
 import dev.billing.core.model.payment.InvoiceStatus;
 import dev.billing.core.model.subscription.CheckoutMode;
@@ -217,6 +218,51 @@ class WebhookProcessingTest {
             h.deliver(subscriptionEvent("customer.subscription.updated", updated, t.plusSeconds(2)), of(updated));
             h.deliver(subscriptionEvent("customer.subscription.created", created, t), of(created));
             assertThat(h.stores().subscriptions().findSubscription(id)).contains(updated);
+        }
+
+        /**
+         * Paid, then cancelled at once, and the update that made it active delivered last: the deletion must not
+         * take the subscription for one never paid for (the projection still says incomplete), or the customer is
+         * told it started and never that it ended.
+         */
+        @Test
+        void aDeletionBeforeTheUpdateThatMadeItActiveIsStillAnnounced() {
+            CustomerId customer =
+                    h.billing().ensureCustomer(h.identity("user_late_start")).customerId();
+            // At Stripe: its first invoice paid.
+            String id = h.gateway()
+                    .subscribe(customer, "price_pro_monthly", SubscriptionStatus.ACTIVE)
+                    .id();
+            Subscription created = aSubscription()
+                    .withId(id)
+                    .withCustomer(customer.value())
+                    .withStatus(SubscriptionStatus.INCOMPLETE)
+                    .snapshotAt(t)
+                    .build();
+            Subscription active = aSubscription()
+                    .withId(id)
+                    .withCustomer(customer.value())
+                    .withStatus(SubscriptionStatus.ACTIVE)
+                    .snapshotAt(t.plusSeconds(2))
+                    .build();
+            Subscription deleted = aSubscription()
+                    .withId(id)
+                    .withCustomer(customer.value())
+                    .canceled(t.plusSeconds(10))
+                    .snapshotAt(t.plusSeconds(10))
+                    .build();
+            h.deliver(subscriptionEvent("customer.subscription.created", created, t), of(created));
+            h.deliver(subscriptionEvent("customer.subscription.deleted", deleted, t.plusSeconds(10)), of(deleted));
+            h.deliver(
+                    subscriptionEvent("customer.subscription.updated", active, t.plusSeconds(2)),
+                    new EventObject.OfSubscription(
+                            active, new EventObject.SubscriptionChange(null, null, SubscriptionStatus.INCOMPLETE)));
+
+            assertThat(h.notifier().sent().stream().map(Notification::kind).toList())
+                    .containsExactlyInAnyOrder(NoticeKind.SUBSCRIPTION_CANCELED, NoticeKind.SUBSCRIPTION_STARTED);
+            assertThat(h.stores().subscriptions().findSubscription(id))
+                    .map(Subscription::status)
+                    .contains(SubscriptionStatus.CANCELED);
         }
 
         @Test
