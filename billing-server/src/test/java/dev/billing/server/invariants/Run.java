@@ -2,6 +2,7 @@ package dev.billing.server.invariants;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.billing.core.model.event.InboxStatus;
+import dev.billing.emulator.EmittedEvent;
 import dev.billing.emulator.Fault;
 import dev.billing.testkit.Await;
 import dev.billing.testkit.http.Http;
@@ -13,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -57,6 +59,11 @@ final class Run {
     final List<String> log = new ArrayList<>();
     /** When billing may have noted each subscription turn past due (the entitlements invariant's grace). */
     final PastDueWindows pastDue = new PastDueWindows();
+    /**
+     * The kind of every notice the log has listed since the sequence began, by event: a retention pass as if 400 days
+     * had passed deletes notices, and what went out before it was still owed nothing more.
+     */
+    final Map<String, String> noticesSeen = new HashMap<>();
     /**
      * Where the emulator's request log stood when members last joined together, until the next check has looked at
      * the seat updates sent since (null when none is pending).
@@ -393,10 +400,13 @@ final class Run {
 
     /** The Stripe events emitted since this sequence began (and whatever else the emulator emitted since). */
     List<String> stripeEvents() {
+        return stripeEmitted().stream().map(e -> e.id()).toList();
+    }
+
+    /** {@link #stripeEvents()} whole: each event's type and payload as Stripe sent it. */
+    List<EmittedEvent> stripeEmitted() {
         var events = world.emulator.events();
-        return events.subList(Math.min(firstStripeEvent, events.size()), events.size()).stream()
-                .map(e -> e.id())
-                .toList();
+        return events.subList(Math.min(firstStripeEvent, events.size()), events.size());
     }
 
     /** Posts a stored Stripe event again, signed now, as Stripe's retry of it would be. */
