@@ -56,8 +56,7 @@ final class NoticeInvariants {
      * Every event Stripe sent about a party's customer that plainly means a notice (NOTIFICATIONS.md, "The notices")
      * has that notice in the log, once the step settled: a notice lost on the way (a fault, a retry, a replay, an
      * event taken over by another instance) is a user never told. The rules are written again here from Stripe's
-     * payloads, not taken from the server. One-time purchases' receipts are left to the use-case tests: they are
-     * decided where the purchase is recorded, not by the event alone.
+     * payloads, not taken from the server.
      */
     private static void owedWentOut(Run r) {
         Set<String> customers = new HashSet<>();
@@ -116,8 +115,28 @@ final class NoticeInvariants {
             case "customer.subscription.created" -> ACTIVE.contains(status) ? "subscription-started" : null;
             case "customer.subscription.deleted" -> "subscription-canceled";
             case "customer.subscription.updated" -> updated(object, before);
+            case "checkout.session.completed", "checkout.session.async_payment_succeeded" ->
+                object.path("mode").asText("").equals("payment")
+                                && object.path("payment_status").asText("").equals("paid")
+                                && object.path("amount_total").asLong() > 0
+                                && bought(object)
+                        ? "receipt"
+                        : null;
+            case "payment_intent.succeeded" ->
+                object.path("metadata").path("purchase_source").asText("").equals("sheet")
+                                && object.path("amount_received").asLong() > 0
+                                && bought(object)
+                        ? "receipt"
+                        : null;
             default -> null;
         };
+    }
+
+    /** A catalog item bought by the party itself: a guest's purchase has no user to tell until it is claimed. */
+    private static boolean bought(JsonNode object) {
+        JsonNode metadata = object.path("metadata");
+        return metadata.hasNonNull("price_id")
+                && !metadata.path("guest").asText("").equals("true");
     }
 
     /** An update means its first change of these, in order: started, ended, cancellation scheduled, plan changed. */
