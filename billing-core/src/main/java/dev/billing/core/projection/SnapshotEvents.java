@@ -2,6 +2,7 @@ package dev.billing.core.projection;
 
 import dev.billing.core.annotation.Internal;
 import dev.billing.core.audit.AuditContext;
+import dev.billing.core.error.GatewayRejectedException;
 import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.Page;
 import dev.billing.core.model.audit.AuditCause;
@@ -26,6 +27,7 @@ import java.util.Optional;
  */
 @Internal
 public final class SnapshotEvents {
+    private static final System.Logger LOG = System.getLogger(SnapshotEvents.class.getName());
     private static final int INVOICES_PER_READ = 20;
 
     private final PaymentGateway gateway;
@@ -100,7 +102,21 @@ public final class SnapshotEvents {
         }
         String after = null;
         while (true) {
-            Page<Invoice> page = gateway.listInvoices(deleted.customerId(), INVOICES_PER_READ, after);
+            Page<Invoice> page;
+            try {
+                page = gateway.listInvoices(deleted.customerId(), INVOICES_PER_READ, after);
+            } catch (GatewayRejectedException e) {
+                // A refusal (not an outage, which fails the event for its retry) would refuse every retry too: the
+                // stored status decides, as it did before this read.
+                LOG.log(
+                        System.Logger.Level.WARNING,
+                        "Stripe refused to list the invoices of customer {0} ({1}): subscription {2}, stored as"
+                                + " incomplete, is taken as never started and its end is not announced",
+                        deleted.customerId(),
+                        e.getMessage(),
+                        deleted.id());
+                return true;
+            }
             for (Invoice invoice : page.items()) {
                 if (paidFor(invoice, deleted)) {
                     return false;

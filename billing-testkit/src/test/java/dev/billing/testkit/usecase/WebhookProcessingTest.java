@@ -227,9 +227,35 @@ class WebhookProcessingTest {
          */
         @Test
         void aDeletionBeforeTheUpdateThatMadeItActiveIsStillAnnounced() {
-            CustomerId customer =
-                    h.billing().ensureCustomer(h.identity("user_late_start")).customerId();
-            // At Stripe: its first invoice paid.
+            String id = paidThenDeletedItsStartLast("user_late_start", () -> {});
+
+            assertThat(h.notifier().sent().stream().map(Notification::kind).toList())
+                    .containsExactlyInAnyOrder(NoticeKind.SUBSCRIPTION_CANCELED, NoticeKind.SUBSCRIPTION_STARTED);
+            assertThat(h.stores().subscriptions().findSubscription(id))
+                    .map(Subscription::status)
+                    .contains(SubscriptionStatus.CANCELED);
+        }
+
+        /** Stripe refusing the read of invoices would refuse every retry: the stored status decides, as before. */
+        @Test
+        void aRefusedReadOfInvoicesLeavesTheStoredStatusToDecide() {
+            String id = paidThenDeletedItsStartLast(
+                    "user_late_start_refused",
+                    () -> h.gateway().failNext(Operation.LIST_INVOICES, 1, Failure.REJECTED));
+
+            assertThat(h.notifier().sent().stream().map(Notification::kind).toList())
+                    .containsExactly(NoticeKind.SUBSCRIPTION_STARTED);
+            assertThat(h.gateway().calls(Operation.LIST_INVOICES))
+                    .as("read once, not retried")
+                    .hasSize(1);
+            assertThat(h.stores().subscriptions().findSubscription(id))
+                    .map(Subscription::status)
+                    .contains(SubscriptionStatus.CANCELED);
+        }
+
+        /** A subscription paid at Stripe, delivered as created (incomplete), deleted, then the update that made it active. */
+        private String paidThenDeletedItsStartLast(String user, Runnable beforeTheDeletion) {
+            CustomerId customer = h.billing().ensureCustomer(h.identity(user)).customerId();
             String id = h.gateway()
                     .subscribe(customer, "price_pro_monthly", SubscriptionStatus.ACTIVE)
                     .id();
@@ -252,17 +278,13 @@ class WebhookProcessingTest {
                     .snapshotAt(t.plusSeconds(10))
                     .build();
             h.deliver(subscriptionEvent("customer.subscription.created", created, t), of(created));
+            beforeTheDeletion.run();
             h.deliver(subscriptionEvent("customer.subscription.deleted", deleted, t.plusSeconds(10)), of(deleted));
             h.deliver(
                     subscriptionEvent("customer.subscription.updated", active, t.plusSeconds(2)),
                     new EventObject.OfSubscription(
                             active, new EventObject.SubscriptionChange(null, null, SubscriptionStatus.INCOMPLETE)));
-
-            assertThat(h.notifier().sent().stream().map(Notification::kind).toList())
-                    .containsExactlyInAnyOrder(NoticeKind.SUBSCRIPTION_CANCELED, NoticeKind.SUBSCRIPTION_STARTED);
-            assertThat(h.stores().subscriptions().findSubscription(id))
-                    .map(Subscription::status)
-                    .contains(SubscriptionStatus.CANCELED);
+            return id;
         }
 
         @Test
