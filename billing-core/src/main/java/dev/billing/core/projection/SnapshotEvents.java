@@ -69,7 +69,10 @@ public final class SnapshotEvents {
             subscriptions.upsertSubscription(
                     ErasedAccountEvents.scrubbed(read.withPastDueSince(pastDueHint), link), cause);
         } else if (SnapshotOrder.leftToStripe(
-                subscriptions.upsertSubscription(ErasedAccountEvents.scrubbed(snapshot, link), cause),
+                // With its bound on the turn to past due: a row a read made newer keeps no older snapshot, but its
+                // bound still dates the turn (SubscriptionStore#upsertSubscription).
+                subscriptions.upsertSubscription(
+                        ErasedAccountEvents.scrubbed(snapshot.withPastDueSince(pastDueHint), link), cause),
                 snapshot.version(),
                 () -> subscriptions.findSubscription(snapshot.id()).map(Subscription::version))) {
             gateway.getSubscription(snapshot.id())

@@ -141,11 +141,13 @@ final class InboxBatch {
         if (!batched.isEmpty() && refetch) {
             refetchTogether(batched, snapshots, executor, done);
         } else if (!batched.isEmpty()) {
+            // Each snapshot with its own bound on the turn to past due: a row a read made newer (an event with
+            // coupons Stripe's payload does not show) keeps no older snapshot, but takes its bound.
             upsertTogether(
                     batched,
                     snapshots,
                     snapshots.stream()
-                            .map(EventObject.OfSubscription::subscription)
+                            .map(s -> s.subscription().withPastDueSince(s.pastDueHint()))
                             .toList(),
                     executor,
                     done,

@@ -253,6 +253,50 @@ class WebhookProcessingTest {
                     .contains(SubscriptionStatus.CANCELED);
         }
 
+        /**
+         * A read (an event whose coupons Stripe's payload does not show, processed late) found the subscription past
+         * due and dated the turn by that event's bound, three days early; the event of the turn, older than the read,
+         * is not written, but its bound must still date the turn, or the grace ends three days early.
+         */
+        @Test
+        void theTurnToPastDueIsDatedByItsEventAlsoAfterANewerReadWasWritten() {
+            CustomerId customer =
+                    h.billing().ensureCustomer(h.identity("user_turn")).customerId();
+            String id = h.gateway()
+                    .subscribe(customer, "price_pro_monthly", SubscriptionStatus.ACTIVE)
+                    .id();
+            Instant turn = t.plus(Duration.ofDays(3));
+            h.gateway().setStatus(id, SubscriptionStatus.PAST_DUE);
+            h.clock().advance(Duration.ofDays(4));
+            Subscription before = aSubscription()
+                    .withId(id)
+                    .withCustomer(customer.value())
+                    .withStatus(SubscriptionStatus.ACTIVE)
+                    .snapshotAt(t)
+                    .build();
+            Subscription turned = aSubscription()
+                    .withId(id)
+                    .withCustomer(customer.value())
+                    .withStatus(SubscriptionStatus.PAST_DUE)
+                    .snapshotAt(turn)
+                    .build();
+            h.deliver(
+                    subscriptionEvent("customer.subscription.updated", before, t),
+                    new EventObject.OfSubscription(before, EventObject.SubscriptionChange.NONE, true));
+            assertThat(h.stores().subscriptions().findSubscription(id))
+                    .map(Subscription::pastDueSince)
+                    .as("the read, dated by the earlier event's bound")
+                    .contains(t);
+            h.deliver(
+                    subscriptionEvent("customer.subscription.updated", turned, turn),
+                    new EventObject.OfSubscription(
+                            turned, new EventObject.SubscriptionChange(null, null, SubscriptionStatus.ACTIVE)));
+
+            assertThat(h.stores().subscriptions().findSubscription(id))
+                    .map(Subscription::pastDueSince)
+                    .contains(turn);
+        }
+
         /** A subscription paid at Stripe, delivered as created (incomplete), deleted, then the update that made it active. */
         private String paidThenDeletedItsStartLast(String user, Runnable beforeTheDeletion) {
             CustomerId customer = h.billing().ensureCustomer(h.identity(user)).customerId();
