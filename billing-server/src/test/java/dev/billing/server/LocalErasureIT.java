@@ -33,10 +33,7 @@ class LocalErasureIT {
         try (LocalFixture f = LocalFixture.start(dir, Map.of())) {
             String token = f.token(USER);
             String customer = f.customer(token);
-            StripeClient stripe = StripeClient.builder()
-                    .setApiKey(f.emulator.apiKey())
-                    .setApiBase(f.emulator.baseUrl())
-                    .build();
+            StripeClient stripe = f.stripe();
             stripe.v1()
                     .customers()
                     .update(

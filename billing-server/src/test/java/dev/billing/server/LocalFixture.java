@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.stripe.StripeClient;
 import dev.billing.core.model.event.InboxStatus;
 import dev.billing.core.port.BillingStores;
 import dev.billing.emulator.RecordedRequest;
@@ -48,6 +49,14 @@ final class LocalFixture implements AutoCloseable {
     /** Local mode on a free port, started again when another process took it ({@link PortRetry}). */
     static LocalMode startLocal(LocalMode.Options options) {
         return PortRetry.start(() -> LocalMode.start(options, "test"));
+    }
+
+    /** stripe-java on the emulator's API, as an operator's Dashboard or script would change Stripe. */
+    StripeClient stripe() {
+        return StripeClient.builder()
+                .setApiKey(emulator.apiKey())
+                .setApiBase(emulator.baseUrl())
+                .build();
     }
 
     BillingStores stores() {

@@ -3,7 +3,6 @@ package dev.billing.server;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.stripe.StripeClient;
 import dev.billing.testkit.Await;
 import dev.billing.testkit.http.Http;
 import java.io.IOException;
@@ -191,11 +190,7 @@ class PaymentSheetIT {
         Await.until("the first half of a minute", () -> f.emulator.now().getEpochSecond() % 60 < 30);
         JsonNode first = subscribeSheet(token, "enterprise");
         String deleted = first.path("customer").asText();
-        StripeClient stripe = StripeClient.builder()
-                .setApiKey(f.emulator.apiKey())
-                .setApiBase(f.emulator.baseUrl())
-                .build();
-        stripe.v1().customers().delete(deleted); // an operator, in Stripe's Dashboard
+        f.stripe().v1().customers().delete(deleted); // an operator, in Stripe's Dashboard
         f.awaitIdle();
 
         Http.Response again =

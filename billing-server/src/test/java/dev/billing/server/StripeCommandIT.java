@@ -257,10 +257,7 @@ class StripeCommandIT {
             String token = local.token("user_by_amount");
             local.customer(token);
             String subscription = local.subscribe(token, "pro", "month");
-            StripeClient localStripe = StripeClient.builder()
-                    .setApiKey(local.emulator.apiKey())
-                    .setApiBase(local.emulator.baseUrl())
-                    .build();
+            StripeClient localStripe = local.stripe();
             Price price = localStripe
                     .v1()
                     .subscriptions()

@@ -32,12 +32,13 @@ import java.util.function.Supplier;
  * it know: the notice goes out, then the inbox row is marked notified, and a retried event whose row is marked sends
  * nothing. Marking is retried while the event's lease lasts, so a store outage shorter than the rest of the lease
  * sends no second notice; after a longer one the notice log (written before the mark) stops the retry, unless its own
- * write failed too (SMTP offers no way to take a mail back, so the guarantee is at least once). Before sending, the event's lease is renewed ({@link EventInbox#renewLease}): work slowed past its lease
- * (Stripe answering slowly) may have lost the event to another worker's claim, and then sends nothing, since that
- * worker sends the notice unless this one's mark stops it; the renewed lease leaves the whole lease for the send and
- * the mark. A store failure of the renewal or the mark is retried while the lease lasts. The notice log is asked
- * first ({@link NoticeLog#wentOut}): it keeps its rows longer than the inbox, so an event Stripe sends again after
- * retention deleted its inbox row (the row that was marked), or whose mark was lost, is not mailed twice.
+ * write failed too (SMTP offers no way to take a mail back, so the guarantee is at least once). Before sending, the
+ * event's lease is renewed ({@link EventInbox#renewLease}): work slowed past its lease (Stripe answering slowly) may
+ * have lost the event to another worker's claim, and then sends nothing, since that worker sends the notice unless
+ * this one's mark stops it; the renewed lease leaves the whole lease for the send and the mark. A store failure of
+ * the renewal or the mark is retried while the lease lasts. The notice log is asked first ({@link NoticeLog#wentOut}):
+ * it keeps its rows longer than the inbox, so an event Stripe sends again after retention deleted its inbox row (the
+ * row that was marked), or whose mark was lost, is not mailed twice.
  *
  * <p>The notice goes to the user linked to the event's customer. An event processed before the customer's own
  * {@code customer.created} linked it (events arrive in any order) finds the user in the customer's metadata at
@@ -237,7 +238,9 @@ public final class NoticeSender {
                         e.getMessage()));
     }
 
-    /** Marks the event notified, retrying a store failure while the lease ending at {@code leaseEnds} (if any) lasts. */
+    /**
+     * Marks the event notified, retrying a store failure while the lease ending at {@code leaseEnds} (if any) lasts.
+     */
     private void markNotified(InboxEntry entry, Instant leaseEnds) {
         whileLeaseLasts(
                 leaseEnds,

@@ -71,12 +71,13 @@ final class NoticeInvariants {
             }
             customers.addAll(p.retiredCustomers);
         }
-        Map<EmittedEvent, JsonNode> events = new LinkedHashMap<>();
+        record Sent(EmittedEvent event, JsonNode data) {}
+        List<Sent> events = new ArrayList<>();
         Set<String> started = new HashSet<>();
         for (EmittedEvent e : r.stripeEmitted()) {
             JsonNode data = payload(e).path("data");
             if (customers.contains(data.path("object").path("customer").asText(""))) {
-                events.put(e, data);
+                events.add(new Sent(e, data));
                 if (e.type().startsWith("customer.subscription.")
                         && STARTED.contains(data.path("object").path("status").asText(""))) {
                     started.add(data.path("object").path("id").asText());
@@ -84,10 +85,10 @@ final class NoticeInvariants {
             }
         }
         List<String> missing = new ArrayList<>();
-        for (Map.Entry<EmittedEvent, JsonNode> event : events.entrySet()) {
-            EmittedEvent e = event.getKey();
-            JsonNode object = event.getValue().path("object");
-            String owed = owed(e.type(), object, event.getValue().path("previous_attributes"));
+        for (Sent sent : events) {
+            EmittedEvent e = sent.event();
+            JsonNode object = sent.data().path("object");
+            String owed = owed(e.type(), object, sent.data().path("previous_attributes"));
             if (e.type().equals("customer.subscription.deleted")
                     && !started.contains(object.path("id").asText())) {
                 owed = null; // ended before its first payment: never the customer's, nothing to announce

@@ -297,7 +297,10 @@ class WebhookProcessingTest {
                     .contains(turn);
         }
 
-        /** A subscription paid at Stripe, delivered as created (incomplete), deleted, then the update that made it active. */
+        /**
+         * A subscription paid at Stripe, delivered as created (incomplete), deleted, then the update that made it
+         * active.
+         */
         private String paidThenDeletedItsStartLast(String user, Runnable beforeTheDeletion) {
             CustomerId customer = h.billing().ensureCustomer(h.identity(user)).customerId();
             String id = h.gateway()
