@@ -17,6 +17,7 @@ import dev.billing.core.model.notice.NoticeQuery;
 import dev.billing.core.model.notice.NoticeStatus;
 import dev.billing.core.model.notice.Notification;
 import dev.billing.core.model.payment.Invoice;
+import dev.billing.core.model.payment.InvoiceStatus;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.subscription.SubscriptionStatus;
 import dev.billing.core.privacy.ErasePersonalData;
@@ -313,6 +314,14 @@ class NoticeTriggersTest {
     @Test
     @DisplayName("a failed send is logged as failed with the error, and the retry's success as sent")
     void failedSendIsLogged() {
+        // It ran, paid for: the retry finds the row its first attempt ended, and a start in the paid invoice.
+        stores.subscriptions()
+                .upsertInvoice(Builders.anInvoice()
+                        .withCustomer(customer.value())
+                        .withSubscription("sub_n")
+                        .withStatus(InvoiceStatus.PAID)
+                        .withAmounts(2900, 2900)
+                        .build());
         sent.failNext(1);
         deliver(
                 "customer.subscription.deleted",

@@ -1,0 +1,146 @@
+package dev.billing.testkit.usecase;
+
+import static dev.billing.testkit.Builders.aSubscription;
+import static dev.billing.testkit.Builders.anEvent;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.billing.core.model.CustomerId;
+import dev.billing.core.model.event.EventObject;
+import dev.billing.core.model.event.StripeEvent;
+import dev.billing.core.model.notice.NoticeKind;
+import dev.billing.core.model.notice.Notification;
+import dev.billing.core.model.subscription.Subscription;
+import dev.billing.core.model.subscription.SubscriptionStatus;
+import dev.billing.testkit.BillingHarness;
+import java.time.Instant;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+
+/**
+ * A subscription's end is announced when it started (paid for, or a trial) and only then, whatever the stored
+ * projection shows when the deletion is processed: an end written by this same deletion's earlier attempt or an
+ * admin's replay, or by a re-fetch that read the subscription already ended, says nothing of a start.
+ */
+class SubscriptionEndNoticeTest {
+
+    @Test
+    void aReplayedDeletionOfOneNeverPaidForStaysSilent() {
+        BillingHarness h = BillingHarness.create(o -> o.refetchOnWebhook(false));
+        CustomerId customer =
+                h.billing().ensureCustomer(h.identity("user_unpaid")).customerId();
+        String id = h.gateway()
+                .subscribe(customer, "price_pro_monthly", SubscriptionStatus.INCOMPLETE)
+                .id();
+        Instant t = h.clock().instant();
+        Subscription created = snapshot(id, customer, SubscriptionStatus.INCOMPLETE, t);
+        Subscription deleted = aSubscription()
+                .withId(id)
+                .withCustomer(customer.value())
+                .canceled(t.plusSeconds(10))
+                .snapshotAt(t.plusSeconds(10))
+                .build();
+        h.deliver(event("customer.subscription.created", id, t), new EventObject.OfSubscription(created));
+        StripeEvent deletion = event("customer.subscription.deleted", id, t.plusSeconds(10));
+        h.deliver(deletion, new EventObject.OfSubscription(deleted));
+        assertThat(h.notifier().sent()).as("never started, so never ended").isEmpty();
+
+        h.billing().useCases().replayEvent().replay(deletion.id());
+
+        assertThat(h.notifier().sent())
+                .as("the replay finds the row its first attempt ended")
+                .isEmpty();
+    }
+
+    @Test
+    void aDeletionAfterAReadFoundItEndedStaysSilentWhenItNeverStarted() {
+        BillingHarness h = BillingHarness.create();
+        CustomerId customer =
+                h.billing().ensureCustomer(h.identity("user_read_ended")).customerId();
+        String id = h.gateway()
+                .subscribe(customer, "price_pro_monthly", SubscriptionStatus.INCOMPLETE)
+                .id();
+        h.gateway().setStatus(id, SubscriptionStatus.CANCELED);
+
+        deliverCreatedThenDeleted(h, customer, id, SubscriptionStatus.INCOMPLETE, false);
+
+        assertThat(h.notifier().sent()).isEmpty();
+    }
+
+    @Test
+    void aDeletionAfterAReadFoundItEndedIsAnnouncedWhenItWasPaidFor() {
+        BillingHarness h = BillingHarness.create();
+        CustomerId customer =
+                h.billing().ensureCustomer(h.identity("user_read_paid")).customerId();
+        String id = h.gateway()
+                .subscribe(customer, "price_pro_monthly", SubscriptionStatus.ACTIVE)
+                .id();
+        h.gateway().setStatus(id, SubscriptionStatus.CANCELED);
+
+        deliverCreatedThenDeleted(h, customer, id, SubscriptionStatus.ACTIVE, false);
+
+        assertThat(kinds(h)).containsExactly(NoticeKind.SUBSCRIPTION_STARTED, NoticeKind.SUBSCRIPTION_CANCELED);
+    }
+
+    /** A trial starts with nothing paid (its invoice is open here): its end is announced all the same. */
+    @Test
+    void aDeletionAfterAReadFoundItEndedIsAnnouncedWhenItWasATrial() {
+        BillingHarness h = BillingHarness.create();
+        CustomerId customer =
+                h.billing().ensureCustomer(h.identity("user_read_trial")).customerId();
+        String id = h.gateway()
+                .subscribe(customer, "price_pro_monthly", SubscriptionStatus.TRIALING)
+                .id();
+        h.gateway().setStatus(id, SubscriptionStatus.CANCELED);
+
+        deliverCreatedThenDeleted(h, customer, id, SubscriptionStatus.TRIALING, true);
+
+        assertThat(kinds(h)).containsExactly(NoticeKind.SUBSCRIPTION_STARTED, NoticeKind.SUBSCRIPTION_CANCELED);
+    }
+
+    /**
+     * The subscription was created with {@code status} and ended at Stripe before billing processed its creation,
+     * whose re-fetch reads it ended; then its deletion.
+     */
+    private static void deliverCreatedThenDeleted(
+            BillingHarness h, CustomerId customer, String id, SubscriptionStatus status, boolean trial) {
+        Instant t = h.clock().instant();
+        Subscription created = snapshot(id, customer, status, t);
+        h.deliver(event("customer.subscription.created", id, t), new EventObject.OfSubscription(created));
+        assertThat(h.stores().subscriptions().findSubscription(id))
+                .map(Subscription::status)
+                .as("the re-fetch read it ended")
+                .contains(SubscriptionStatus.CANCELED);
+        var deleted = aSubscription()
+                .withId(id)
+                .withCustomer(customer.value())
+                .canceled(t.plusSeconds(10))
+                .snapshotAt(t.plusSeconds(10));
+        if (trial) {
+            deleted.withTrial(t, t.plusSeconds(86_400 * 14));
+        }
+        h.deliver(
+                event("customer.subscription.deleted", id, t.plusSeconds(10)),
+                new EventObject.OfSubscription(deleted.build()));
+    }
+
+    private static Subscription snapshot(String id, CustomerId customer, SubscriptionStatus status, Instant at) {
+        return aSubscription()
+                .withId(id)
+                .withCustomer(customer.value())
+                .withStatus(status)
+                .snapshotAt(at)
+                .build();
+    }
+
+    private static StripeEvent event(String type, String subscription, Instant created) {
+        return anEvent()
+                .withType(type)
+                .createdAt(created)
+                .forObject("subscription", subscription)
+                .build();
+    }
+
+    private static List<NoticeKind> kinds(BillingHarness h) {
+        return h.notifier().sent().stream().map(Notification::kind).toList();
+    }
+}
