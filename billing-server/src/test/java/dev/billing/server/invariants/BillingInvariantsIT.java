@@ -496,6 +496,28 @@ class BillingInvariantsIT {
     }
 
     /**
+     * A subscription never paid for ends unannounced, also when an admin replays its deletion: a first subscription
+     * paid and ended, the PaymentSheet's next one left unpaid, the customer deleted in Stripe's Dashboard (its subscription ends first), then the newest events
+     * replayed and delivered again. The replayed deletion finds the row its first processing ended.
+     */
+    @Test
+    void aSubscriptionNeverPaidForEndsUnannouncedAlsoWhenReplayed() {
+        List<Step> steps = new ArrayList<>(List.of(
+                new PaymentSteps.StartCheckout(0, 1, true), // its trial used, the sheet's subscription is charged
+                new AccountSteps.Cancel(0, false),
+                new PaymentSteps.Sheet(0, 1, 2),
+                new AccountSteps.AtStripe(0, 7, 0),
+                new WorldSteps.AdvanceClock(1)));
+        for (int i = 0; i < 4; i++) {
+            steps.add(new WorldSteps.Replay(-1 - i, false));
+            steps.add(new WorldSteps.Redeliver(-1 - i, false));
+        }
+        try (World world = World.onPostgres()) {
+            run(world, steps);
+        }
+    }
+
+    /**
      * Scaled out, where features meet: each instance caches the entitlements it answered (for a day here), and then
      * a new user's double click on Checkout (one request to each instance: one Stripe customer), a plan paid, changed
      * and cancelled at once, an organization's per-seat plan and its members joining and leaving

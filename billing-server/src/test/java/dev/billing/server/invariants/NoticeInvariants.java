@@ -56,7 +56,8 @@ final class NoticeInvariants {
      * Every event Stripe sent about a party's customer that plainly means a notice (NOTIFICATIONS.md, "The notices")
      * has that notice in the log, once the step settled: a notice lost on the way (a fault, a retry, a replay, an
      * event taken over by another instance) is a user never told. The rules are written again here from Stripe's
-     * payloads, not taken from the server.
+     * payloads, not taken from the server. And the other way round, for every party: a notice in the log is the one
+     * its event owes, so that no user is told of what did not happen (an end of what never started, a start twice).
      */
     private static void owedWentOut(Run r) {
         Set<String> customers = new HashSet<>();
@@ -76,15 +77,14 @@ final class NoticeInvariants {
         Set<String> started = new HashSet<>();
         for (EmittedEvent e : r.stripeEmitted()) {
             JsonNode data = payload(e).path("data");
-            if (customers.contains(data.path("object").path("customer").asText(""))) {
-                events.add(new Sent(e, data));
-                if (e.type().startsWith("customer.subscription.")
-                        && STARTED.contains(data.path("object").path("status").asText(""))) {
-                    started.add(data.path("object").path("id").asText());
-                }
+            events.add(new Sent(e, data));
+            if (e.type().startsWith("customer.subscription.")
+                    && STARTED.contains(data.path("object").path("status").asText(""))) {
+                started.add(data.path("object").path("id").asText());
             }
         }
         List<String> missing = new ArrayList<>();
+        List<String> unowed = new ArrayList<>();
         for (Sent sent : events) {
             EmittedEvent e = sent.event();
             JsonNode object = sent.data().path("object");
@@ -94,13 +94,19 @@ final class NoticeInvariants {
                 owed = null; // ended before its first payment: never the customer's, nothing to announce
             }
             String seen = r.noticesSeen.get(e.id());
-            if (owed != null && !owed.equals(seen)) {
+            if (owed != null
+                    && !owed.equals(seen)
+                    && customers.contains(object.path("customer").asText(""))) {
                 missing.add(e.id() + " (" + e.type() + ") owes a " + owed + " notice, the log has "
                         + (seen == null ? "none" : "a " + seen + " one"));
             }
+            if (seen != null && !seen.equals(owed)) {
+                unowed.add(e.id() + " (" + e.type() + ") owes " + (owed == null ? "none" : "a " + owed + " notice")
+                        + ", the log has a " + seen + " one");
+            }
         }
-        if (!missing.isEmpty()) {
-            throw new AssertionError("notices never went out: " + missing);
+        if (!missing.isEmpty() || !unowed.isEmpty()) {
+            throw new AssertionError("notices never went out: " + missing + "; notices nothing owed: " + unowed);
         }
     }
 
