@@ -41,7 +41,8 @@ final class RetentionSettings {
                         NOTICES_DAYS,
                         defaults.notices(),
                         RetentionOptions.MIN_NOTICES,
-                        "the admin list answers for the latest attempts"))
+                        "an event Stripe sends again (it keeps events 30 days) finds its notice and is not mailed "
+                                + "twice"))
                 .withMeterReports(days(
                         r,
                         METER_REPORTS_DAYS,

@@ -253,13 +253,16 @@ public class CliConfigTest {
         env.put("BILLING_RETENTION_INBOX_DAYS", "3");
         env.put("BILLING_RETENTION_USAGE_KEYS_DAYS", "-1");
         env.put("BILLING_RETENTION_USAGE_COUNTERS_DAYS", "30");
+        env.put("BILLING_RETENTION_NOTICES_DAYS", "7");
         Run r = run(env, "check-config");
         assertThat(r.exit()).isEqualTo(2);
         assertThat(r.err())
                 .contains("BILLING_RETENTION_INBOX_DAYS: must be 0 (keep forever) or at least 7 (a handled event's "
                         + "row is what makes Stripe's redelivery of it, retried for up to 3 days, a duplicate); got 3")
                 .contains("BILLING_RETENTION_USAGE_KEYS_DAYS: must be a whole number from 0 to 36500")
-                .contains("BILLING_RETENTION_USAGE_COUNTERS_DAYS: must be 0 (keep forever) or at least 31");
+                .contains("BILLING_RETENTION_USAGE_COUNTERS_DAYS: must be 0 (keep forever) or at least 31")
+                .contains("BILLING_RETENTION_NOTICES_DAYS: must be 0 (keep forever) or at least 30 (an event Stripe "
+                        + "sends again");
     }
 
     @Test

@@ -19,7 +19,10 @@ public class BillingRetentionProperties {
     /** Usage idempotency keys, from their first use (a retry with an older key counts again): 0, or at least a day. */
     private Duration usageKeys = Duration.ofDays(7);
 
-    /** Rows of the notice log, from the attempt: 0, or at least a day. */
+    /**
+     * Rows of the notice log, from the attempt: 0, or at least 30 days (an event Stripe sends again finds its notice
+     * and is not mailed twice).
+     */
     private Duration notices = Duration.ofDays(365);
 
     /**

@@ -169,6 +169,13 @@ class BillingAutoConfigurationTest {
                     .contains("retention.inboxEvents")
                     .contains("must be 0 (keep forever) or at least 7 day(s)");
         });
+        runner.withPropertyValues("billing.retention.notices=7d").run(context -> {
+            assertThat(context).hasFailed();
+            assertThat(find(context.getStartupFailure(), BindValidationException.class)
+                            .getMessage())
+                    .contains("retention.notices")
+                    .contains("must be 0 (keep forever) or at least 30 day(s)");
+        });
         runner.withPropertyValues(
                         "billing.retention.inbox-events=90d",
                         "billing.retention.usage-keys=0",

@@ -17,7 +17,8 @@ import java.util.Optional;
  *                    to three days) a duplicate. Pending and parked events are kept whatever their age.
  * @param usageKeys   usage idempotency keys, counted from their first use: a retry with a key older than this counts
  *                    again. At least one day (Stripe keeps its own idempotency keys 24 hours).
- * @param notices     rows of the notice log, counted from the attempt
+ * @param notices     rows of the notice log, counted from the attempt. At least {@link #MIN_NOTICES}: an event Stripe
+ *                    sends again after retention deleted its inbox row is kept from mailing twice by its notice's row.
  * @param meterReports meter reports Stripe accepted, counted from then. Reports not yet accepted are kept whatever
  *                    their age: they are what is still to be billed.
  * @param usageCounters usage counters, counted from the end of their period. Quotas read the periods running now only;
@@ -35,7 +36,9 @@ public record RetentionOptions(
         Duration every) {
     public static final Duration MIN_INBOX_EVENTS = Duration.ofDays(7);
     public static final Duration MIN_USAGE_KEYS = Duration.ofDays(1);
-    public static final Duration MIN_NOTICES = Duration.ofDays(1);
+    /** Stripe keeps events 30 days: one sent again after its inbox row went finds its notice in the log. */
+    public static final Duration MIN_NOTICES = Duration.ofDays(30);
+
     public static final Duration MIN_METER_REPORTS = Duration.ofDays(1);
     /** A counter goes no sooner than a month after its period ends: a renewal learned of late reads the one before. */
     public static final Duration MIN_USAGE_COUNTERS = Duration.ofDays(31);

@@ -181,6 +181,12 @@ class RetentionTest {
                 .hasMessageContaining("usageCounters must be at least 31 day(s)");
         assertThatThrownBy(() -> RetentionOptions.defaults().withMeterReports(Optional.of(Duration.ofHours(2))))
                 .hasMessageContaining("meterReports must be at least 1 day(s)");
+        assertThatThrownBy(() -> RetentionOptions.defaults().withNotices(Optional.of(Duration.ofDays(29))))
+                .hasMessageContaining("notices must be at least 30 day(s)");
+        assertThat(RetentionOptions.defaults()
+                        .withNotices(Optional.of(Duration.ofDays(30)))
+                        .notices())
+                .contains(Duration.ofDays(30));
         assertThatThrownBy(() -> RetentionOptions.defaults().withBatch(0)).hasMessageContaining("batch");
     }
 
