@@ -12,6 +12,7 @@ import dev.billing.core.model.notice.Notification;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.subscription.SubscriptionStatus;
 import dev.billing.testkit.BillingHarness;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import org.junit.jupiter.api.Test;
@@ -53,30 +54,14 @@ class SubscriptionEndNoticeTest {
 
     @Test
     void aDeletionAfterAReadFoundItEndedStaysSilentWhenItNeverStarted() {
-        BillingHarness h = BillingHarness.create();
-        CustomerId customer =
-                h.billing().ensureCustomer(h.identity("user_read_ended")).customerId();
-        String id = h.gateway()
-                .subscribe(customer, "price_pro_monthly", SubscriptionStatus.INCOMPLETE)
-                .id();
-        h.gateway().setStatus(id, SubscriptionStatus.CANCELED);
-
-        deliverCreatedThenDeleted(h, customer, id, SubscriptionStatus.INCOMPLETE, false);
+        BillingHarness h = createdThenEndedBeforeBillingSawIt("user_read_ended", SubscriptionStatus.INCOMPLETE);
 
         assertThat(h.notifier().sent()).isEmpty();
     }
 
     @Test
     void aDeletionAfterAReadFoundItEndedIsAnnouncedWhenItWasPaidFor() {
-        BillingHarness h = BillingHarness.create();
-        CustomerId customer =
-                h.billing().ensureCustomer(h.identity("user_read_paid")).customerId();
-        String id = h.gateway()
-                .subscribe(customer, "price_pro_monthly", SubscriptionStatus.ACTIVE)
-                .id();
-        h.gateway().setStatus(id, SubscriptionStatus.CANCELED);
-
-        deliverCreatedThenDeleted(h, customer, id, SubscriptionStatus.ACTIVE, false);
+        BillingHarness h = createdThenEndedBeforeBillingSawIt("user_read_paid", SubscriptionStatus.ACTIVE);
 
         assertThat(kinds(h)).containsExactly(NoticeKind.SUBSCRIPTION_STARTED, NoticeKind.SUBSCRIPTION_CANCELED);
     }
@@ -84,28 +69,24 @@ class SubscriptionEndNoticeTest {
     /** A trial starts with nothing paid (its invoice is open here): its end is announced all the same. */
     @Test
     void aDeletionAfterAReadFoundItEndedIsAnnouncedWhenItWasATrial() {
-        BillingHarness h = BillingHarness.create();
-        CustomerId customer =
-                h.billing().ensureCustomer(h.identity("user_read_trial")).customerId();
-        String id = h.gateway()
-                .subscribe(customer, "price_pro_monthly", SubscriptionStatus.TRIALING)
-                .id();
-        h.gateway().setStatus(id, SubscriptionStatus.CANCELED);
-
-        deliverCreatedThenDeleted(h, customer, id, SubscriptionStatus.TRIALING, true);
+        BillingHarness h = createdThenEndedBeforeBillingSawIt("user_read_trial", SubscriptionStatus.TRIALING);
 
         assertThat(kinds(h)).containsExactly(NoticeKind.SUBSCRIPTION_STARTED, NoticeKind.SUBSCRIPTION_CANCELED);
     }
 
     /**
-     * The subscription was created with {@code status} and ended at Stripe before billing processed its creation,
-     * whose re-fetch reads it ended; then its deletion.
+     * A subscription created at Stripe with {@code status} (paid when active) and ended there before billing
+     * processed its creation, whose re-fetch reads it ended; then its deletion, a trial's showing the trial.
      */
-    private static void deliverCreatedThenDeleted(
-            BillingHarness h, CustomerId customer, String id, SubscriptionStatus status, boolean trial) {
+    private static BillingHarness createdThenEndedBeforeBillingSawIt(String user, SubscriptionStatus status) {
+        BillingHarness h = BillingHarness.create();
+        CustomerId customer = h.billing().ensureCustomer(h.identity(user)).customerId();
+        String id = h.gateway().subscribe(customer, "price_pro_monthly", status).id();
+        h.gateway().setStatus(id, SubscriptionStatus.CANCELED);
         Instant t = h.clock().instant();
-        Subscription created = snapshot(id, customer, status, t);
-        h.deliver(event("customer.subscription.created", id, t), new EventObject.OfSubscription(created));
+        h.deliver(
+                event("customer.subscription.created", id, t),
+                new EventObject.OfSubscription(snapshot(id, customer, status, t)));
         assertThat(h.stores().subscriptions().findSubscription(id))
                 .map(Subscription::status)
                 .as("the re-fetch read it ended")
@@ -115,12 +96,13 @@ class SubscriptionEndNoticeTest {
                 .withCustomer(customer.value())
                 .canceled(t.plusSeconds(10))
                 .snapshotAt(t.plusSeconds(10));
-        if (trial) {
-            deleted.withTrial(t, t.plusSeconds(86_400 * 14));
+        if (status == SubscriptionStatus.TRIALING) {
+            deleted.withTrial(t, t.plus(Duration.ofDays(14)));
         }
         h.deliver(
                 event("customer.subscription.deleted", id, t.plusSeconds(10)),
                 new EventObject.OfSubscription(deleted.build()));
+        return h;
     }
 
     private static Subscription snapshot(String id, CustomerId customer, SubscriptionStatus status, Instant at) {
