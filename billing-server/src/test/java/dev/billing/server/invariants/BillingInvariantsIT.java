@@ -497,8 +497,9 @@ class BillingInvariantsIT {
 
     /**
      * A subscription never paid for ends unannounced, also when an admin replays its deletion: a first subscription
-     * paid and ended, the PaymentSheet's next one left unpaid, the customer deleted in Stripe's Dashboard (its subscription ends first), then the newest events
-     * replayed and delivered again. The replayed deletion finds the row its first processing ended.
+     * paid and ended, the PaymentSheet's next one left unpaid, the customer deleted in Stripe's Dashboard (its
+     * subscription ends first), then the newest events replayed and delivered again. The replayed deletion finds the
+     * row its first processing ended.
      */
     @Test
     void aSubscriptionNeverPaidForEndsUnannouncedAlsoWhenReplayed() {

@@ -105,8 +105,11 @@ final class NoticeInvariants {
                         + ", the log has a " + seen + " one");
             }
         }
-        if (!missing.isEmpty() || !unowed.isEmpty()) {
-            throw new AssertionError("notices never went out: " + missing + "; notices nothing owed: " + unowed);
+        if (!missing.isEmpty()) {
+            throw new AssertionError("notices never went out: " + missing);
+        }
+        if (!unowed.isEmpty()) {
+            throw new AssertionError("notices nothing owed: " + unowed);
         }
     }
 
