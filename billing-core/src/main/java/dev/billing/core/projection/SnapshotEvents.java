@@ -85,10 +85,10 @@ public final class SnapshotEvents {
     /**
      * Whether the deleted subscription never started: its first payment never made, so a "canceled" notice would
      * tell the customer of something they never had. Stripe's snapshot says so when it expired unpaid, and a trial
-     * says it started. The stored subscription saying incomplete or ended is not enough: Stripe keeps no order, and
-     * the update that made it active (or its invoice's payment) may come after this deletion, so a paid invoice of
-     * it, stored or at Stripe, says it started. Only a deletion that finds it stored as incomplete or ended costs a
-     * read of the customer's invoices at Stripe.
+     * says it started. The stored subscription saying incomplete or ended, or nothing stored, is not enough: Stripe
+     * keeps no order, and the update that made it active (or its invoice's payment) may come after this deletion, so
+     * a paid invoice of it, stored or at Stripe, says it started. Only a deletion that finds it stored in a status
+     * a start leads to costs no read of the customer's invoices at Stripe.
      */
     public boolean neverStarted(Subscription deleted) {
         if (deleted.status() == SubscriptionStatus.INCOMPLETE_EXPIRED) {
@@ -98,12 +98,13 @@ public final class SnapshotEvents {
             return false; // a trial starts without a payment
         }
         // Only a status a start leads to decides alone. A stored end says nothing of a start: it may be this
-        // deletion's own write (its retry, an admin's replay) or a re-fetch that read the subscription ended.
+        // deletion's own write (its retry, an admin's replay) or a re-fetch that read the subscription ended; nor
+        // does an empty row, the deletion processed before its subscription's other events.
         SubscriptionStatus stored = subscriptions
                 .findSubscription(deleted.id())
                 .map(Subscription::status)
                 .orElse(null);
-        if (stored == null || !(stored.isIncomplete() || stored.hasEnded())) {
+        if (stored != null && !(stored.isIncomplete() || stored.hasEnded())) {
             return false;
         }
         if (subscriptions.invoicesOf(deleted.customerId()).stream().anyMatch(i -> paidFor(i, deleted))) {
@@ -116,8 +117,8 @@ public final class SnapshotEvents {
                 page = gateway.listInvoices(deleted.customerId(), INVOICES_PER_READ, after);
             } catch (GatewayRejectedException e) {
                 // A refusal (not an outage, which fails the event for its retry) would refuse every retry too: the
-                // stored status decides, incomplete never started and ended announced.
-                boolean incomplete = stored != SubscriptionStatus.CANCELED;
+                // stored status decides: incomplete never started, ended or not stored announced.
+                boolean incomplete = stored != null && stored != SubscriptionStatus.CANCELED;
                 LOG.log(
                         System.Logger.Level.WARNING,
                         "Stripe refused to list the invoices of customer {0} ({1}): subscription {2}, stored as {3},"
@@ -125,7 +126,7 @@ public final class SnapshotEvents {
                         deleted.customerId(),
                         e.getMessage(),
                         deleted.id(),
-                        stored.stripeName(),
+                        stored == null ? "nothing" : stored.stripeName(),
                         incomplete ? "never started, its end not announced" : "started, its end announced");
                 return incomplete;
             }

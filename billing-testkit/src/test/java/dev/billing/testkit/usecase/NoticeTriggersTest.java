@@ -75,6 +75,17 @@ class NoticeTriggersTest {
         clock.advance(Duration.ofSeconds(1));
     }
 
+    /** The subscription ran, its first invoice paid: its deletion is the end of something the customer had. */
+    private void ranPaidFor() {
+        stores.subscriptions()
+                .upsertInvoice(Builders.anInvoice()
+                        .withCustomer(customer.value())
+                        .withSubscription("sub_n")
+                        .withStatus(InvoiceStatus.PAID)
+                        .withAmounts(2900, 2900)
+                        .build());
+    }
+
     private Subscription subscription(SubscriptionStatus status, String price) {
         return aSubscription()
                 .withId("sub_n")
@@ -225,6 +236,7 @@ class NoticeTriggersTest {
     @Test
     @DisplayName("customer.subscription.deleted: canceled, ended at once")
     void deletedMeansCanceled() {
+        ranPaidFor();
         deliver(
                 "customer.subscription.deleted",
                 new EventObject.OfSubscription(subscription(SubscriptionStatus.CANCELED, "price_pro_monthly")));
@@ -295,6 +307,7 @@ class NoticeTriggersTest {
     @Test
     @DisplayName("an export lists the user's notices; an erasure leaves none under the user's id")
     void exportAndErasure() {
+        ranPaidFor();
         deliver(
                 "customer.subscription.deleted",
                 new EventObject.OfSubscription(subscription(SubscriptionStatus.CANCELED, "price_pro_monthly")));
@@ -314,14 +327,8 @@ class NoticeTriggersTest {
     @Test
     @DisplayName("a failed send is logged as failed with the error, and the retry's success as sent")
     void failedSendIsLogged() {
-        // It ran, paid for: the retry finds the row its first attempt ended, and a start in the paid invoice.
-        stores.subscriptions()
-                .upsertInvoice(Builders.anInvoice()
-                        .withCustomer(customer.value())
-                        .withSubscription("sub_n")
-                        .withStatus(InvoiceStatus.PAID)
-                        .withAmounts(2900, 2900)
-                        .build());
+        // The retry finds the row its first attempt ended, and a start in the paid invoice.
+        ranPaidFor();
         sent.failNext(1);
         deliver(
                 "customer.subscription.deleted",

@@ -52,6 +52,37 @@ class SubscriptionEndNoticeTest {
                 .isEmpty();
     }
 
+    /** Stripe keeps no order: a deletion may be processed before anything of its subscription was stored. */
+    @Test
+    void aDeletionBeforeItsSubscriptionWasStoredIsAnnouncedOnlyWhenItWasPaidFor() {
+        BillingHarness h = BillingHarness.create(o -> o.refetchOnWebhook(false));
+        CustomerId customer =
+                h.billing().ensureCustomer(h.identity("user_first_news")).customerId();
+        String unpaid = h.gateway()
+                .subscribe(customer, "price_pro_monthly", SubscriptionStatus.INCOMPLETE)
+                .id();
+        String paid = h.gateway()
+                .subscribe(customer, "price_pro_monthly", SubscriptionStatus.ACTIVE)
+                .id();
+        Instant t = h.clock().instant();
+        for (String id : List.of(unpaid, paid)) {
+            Subscription deleted = aSubscription()
+                    .withId(id)
+                    .withCustomer(customer.value())
+                    .canceled(t)
+                    .snapshotAt(t)
+                    .build();
+            h.deliver(event("customer.subscription.deleted", id, t), new EventObject.OfSubscription(deleted));
+        }
+
+        assertThat(kinds(h)).containsExactly(NoticeKind.SUBSCRIPTION_CANCELED);
+        assertThat(h.notifier().sent())
+                .singleElement()
+                .isInstanceOfSatisfying(
+                        Notification.SubscriptionCanceled.class,
+                        n -> assertThat(n.subscriptionId()).isEqualTo(paid));
+    }
+
     @Test
     void aDeletionAfterAReadFoundItEndedStaysSilentWhenItNeverStarted() {
         BillingHarness h = createdThenEndedBeforeBillingSawIt("user_read_ended", SubscriptionStatus.INCOMPLETE);
