@@ -11,6 +11,7 @@ import dev.billing.core.model.RefetchStamps;
 import dev.billing.core.model.SourceVersion;
 import dev.billing.core.model.payment.Invoice;
 import dev.billing.core.model.payment.InvoicePayment;
+import dev.billing.core.model.subscription.Subscription;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -41,6 +42,19 @@ final class StripeInvoices {
         StripeCollection<com.stripe.model.Invoice> page =
                 calls.call("list invoices", () -> client.v1().invoices().list(params.build()));
         return calls.page("list invoices", page, i -> StripeObjects.invoice(i, asked), com.stripe.model.Invoice::getId);
+    }
+
+    /** One call: Stripe's list filtered by the subscription and the paid status, one invoice at most. */
+    boolean hasPaidInvoice(Subscription subscription) {
+        InvoiceListParams params = InvoiceListParams.builder()
+                .setCustomer(subscription.customerId().value())
+                .setSubscription(subscription.id())
+                .setStatus(InvoiceListParams.Status.PAID)
+                .setLimit(1L)
+                .build();
+        StripeCollection<com.stripe.model.Invoice> page =
+                calls.call("list paid invoices", () -> client.v1().invoices().list(params));
+        return calls.read("list paid invoices", page, p -> !p.getData().isEmpty());
     }
 
     /** A read, versioned when it is asked for (see {@link RefetchStamps}). */

@@ -257,6 +257,11 @@ public final class StripePaymentGateway implements PaymentGateway {
     }
 
     @Override
+    public boolean hasPaidInvoice(Subscription subscription) {
+        return invoices.hasPaidInvoice(subscription);
+    }
+
+    @Override
     public List<InvoicePayment> listInvoicePayments(String invoiceId) {
         return invoices.listInvoicePayments(invoiceId);
     }

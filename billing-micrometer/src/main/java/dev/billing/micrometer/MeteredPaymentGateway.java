@@ -227,6 +227,11 @@ public final class MeteredPaymentGateway implements PaymentGateway {
     }
 
     @Override
+    public boolean hasPaidInvoice(Subscription subscription) {
+        return timed("list_paid_invoices", () -> delegate.hasPaidInvoice(subscription));
+    }
+
+    @Override
     public Optional<Invoice> getInvoice(String invoiceId) {
         return timed("get_invoice", () -> delegate.getInvoice(invoiceId));
     }

@@ -16,6 +16,7 @@ import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.model.payment.EphemeralKey;
 import dev.billing.core.model.payment.Invoice;
 import dev.billing.core.model.payment.InvoicePayment;
+import dev.billing.core.model.payment.InvoiceStatus;
 import dev.billing.core.model.payment.PaymentIntentRequest;
 import dev.billing.core.model.payment.PaymentMethod;
 import dev.billing.core.model.payment.PaymentRefund;
@@ -150,6 +151,30 @@ public interface PaymentGateway {
 
     /** The customer's invoices, newest first; {@code startingAfter} is an invoice id cursor or null. */
     Page<Invoice> listInvoices(CustomerId customerId, int limit, String startingAfter);
+
+    /**
+     * Whether Stripe holds a paid invoice of the subscription (a trial's zero one counts). Stripe's list filtered by
+     * subscription and status answers in one call; this default, for a gateway without that filter, pages the
+     * customer's invoices, newest first, back to the subscription's creation.
+     */
+    default boolean hasPaidInvoice(Subscription subscription) {
+        String after = null;
+        while (true) {
+            Page<Invoice> page = listInvoices(subscription.customerId(), 20, after);
+            for (Invoice invoice : page.items()) {
+                if (subscription.id().equals(invoice.subscriptionId()) && invoice.status() == InvoiceStatus.PAID) {
+                    return true;
+                }
+            }
+            // A page reaching back before the subscription was created has shown all of its invoices.
+            boolean olderReached = page.items().isEmpty()
+                    || page.items().get(page.items().size() - 1).created().isBefore(subscription.created());
+            if (!page.hasMore() || olderReached) {
+                return false;
+            }
+            after = page.nextCursor();
+        }
+    }
 
     Optional<Invoice> getInvoice(String invoiceId);
 

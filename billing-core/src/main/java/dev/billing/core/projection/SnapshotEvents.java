@@ -4,7 +4,6 @@ import dev.billing.core.annotation.Internal;
 import dev.billing.core.audit.AuditContext;
 import dev.billing.core.error.GatewayRejectedException;
 import dev.billing.core.model.CustomerLink;
-import dev.billing.core.model.Page;
 import dev.billing.core.model.audit.AuditCause;
 import dev.billing.core.model.event.EventObject;
 import dev.billing.core.model.payment.Invoice;
@@ -28,7 +27,6 @@ import java.util.Optional;
 @Internal
 public final class SnapshotEvents {
     private static final System.Logger LOG = System.getLogger(SnapshotEvents.class.getName());
-    private static final int INVOICES_PER_READ = 20;
 
     private final PaymentGateway gateway;
     private final CustomerStore customers;
@@ -110,39 +108,22 @@ public final class SnapshotEvents {
         if (subscriptions.invoicesOf(deleted.customerId()).stream().anyMatch(i -> paidFor(i, deleted))) {
             return false;
         }
-        String after = null;
-        while (true) {
-            Page<Invoice> page;
-            try {
-                page = gateway.listInvoices(deleted.customerId(), INVOICES_PER_READ, after);
-            } catch (GatewayRejectedException e) {
-                // A refusal (not an outage, which fails the event for its retry) would refuse every retry too: the
-                // stored status decides: incomplete never started, ended or not stored announced.
-                boolean incomplete = stored != null && stored != SubscriptionStatus.CANCELED;
-                LOG.log(
-                        System.Logger.Level.WARNING,
-                        "Stripe refused to list the invoices of customer {0} ({1}): subscription {2}, stored as {3},"
-                                + " is taken as {4}",
-                        deleted.customerId(),
-                        e.getMessage(),
-                        deleted.id(),
-                        stored == null ? "nothing" : stored.stripeName(),
-                        incomplete ? "never started, its end not announced" : "started, its end announced");
-                return incomplete;
-            }
-            for (Invoice invoice : page.items()) {
-                if (paidFor(invoice, deleted)) {
-                    return false;
-                }
-            }
-            // Newest first: a page reaching back before the subscription was created has shown all of its invoices.
-            boolean olderReached = page.items().isEmpty()
-                    || deleted.created() == null
-                    || page.items().get(page.items().size() - 1).created().isBefore(deleted.created());
-            if (!page.hasMore() || olderReached) {
-                return true;
-            }
-            after = page.nextCursor();
+        try {
+            return !gateway.hasPaidInvoice(deleted);
+        } catch (GatewayRejectedException e) {
+            // A refusal (not an outage, which fails the event for its retry) would refuse every retry too: the
+            // stored status decides: incomplete never started, ended or not stored announced.
+            boolean incomplete = stored != null && stored != SubscriptionStatus.CANCELED;
+            LOG.log(
+                    System.Logger.Level.WARNING,
+                    "Stripe refused to list the invoices of customer {0} ({1}): subscription {2}, stored as {3},"
+                            + " is taken as {4}",
+                    deleted.customerId(),
+                    e.getMessage(),
+                    deleted.id(),
+                    stored == null ? "nothing" : stored.stripeName(),
+                    incomplete ? "never started, its end not announced" : "started, its end announced");
+            return incomplete;
         }
     }
 

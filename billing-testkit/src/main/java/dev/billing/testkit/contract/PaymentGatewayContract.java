@@ -26,6 +26,8 @@ import dev.billing.core.model.payment.SetupIntent;
 import dev.billing.core.model.payment.SheetIntent;
 import dev.billing.core.model.subscription.CheckoutMode;
 import dev.billing.core.model.subscription.CheckoutSession;
+import dev.billing.core.model.subscription.IncompleteSubscriptionRequest;
+import dev.billing.core.model.subscription.LineItem;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.usage.MeterEvent;
 import dev.billing.core.port.PaymentGateway;
@@ -163,6 +165,25 @@ public abstract class PaymentGatewayContract extends PaymentGatewaySubscriptions
             assertThat(first.subscriptionId()).isEqualTo(subscription.id());
             assertThat(gateway.getInvoice(first.id())).map(Invoice::id).contains(first.id());
             assertThat(gateway.getInvoice(unique("in_missing_"))).isEmpty();
+        }
+
+        @Test
+        @DisplayName("a subscription paid at Checkout has a paid invoice; one left unpaid in the sheet has none")
+        void tellsWhetherASubscriptionHasAPaidInvoice() {
+            CustomerId customer = newCustomer();
+            Subscription paid = subscribed(customer);
+            Subscription unpaid = gateway.createIncompleteSubscription(new IncompleteSubscriptionRequest(
+                            customer,
+                            List.of(new LineItem.OfPrice(fixture.otherRecurringPriceId(), 1)),
+                            0,
+                            null,
+                            Map.of(),
+                            false,
+                            unique("sheet-")))
+                    .subscription();
+
+            assertThat(gateway.hasPaidInvoice(paid)).isTrue();
+            assertThat(gateway.hasPaidInvoice(unpaid)).isFalse();
         }
 
         @Test
