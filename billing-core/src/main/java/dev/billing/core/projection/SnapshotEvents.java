@@ -85,8 +85,8 @@ public final class SnapshotEvents {
      * tell the customer of something they never had. Stripe's snapshot says so when it expired unpaid, and a trial
      * says it started. The stored subscription saying incomplete or ended, or nothing stored, is not enough: Stripe
      * keeps no order, and the update that made it active (or its invoice's payment) may come after this deletion, so
-     * a paid invoice of it, stored or at Stripe, says it started. Only a deletion that finds it stored in a status
-     * a start leads to costs no read of the customer's invoices at Stripe.
+     * a paid invoice of it, stored or at Stripe, says it started. A deletion that finds it stored in a status a start
+     * leads to, or a paid invoice of it stored, reads nothing at Stripe; any other asks Stripe once.
      */
     public boolean neverStarted(Subscription deleted) {
         if (deleted.status() == SubscriptionStatus.INCOMPLETE_EXPIRED) {
