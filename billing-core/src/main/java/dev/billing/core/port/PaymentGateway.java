@@ -16,7 +16,6 @@ import dev.billing.core.model.event.StripeEvent;
 import dev.billing.core.model.payment.EphemeralKey;
 import dev.billing.core.model.payment.Invoice;
 import dev.billing.core.model.payment.InvoicePayment;
-import dev.billing.core.model.payment.InvoiceStatus;
 import dev.billing.core.model.payment.PaymentIntentRequest;
 import dev.billing.core.model.payment.PaymentMethod;
 import dev.billing.core.model.payment.PaymentRefund;
@@ -162,7 +161,7 @@ public interface PaymentGateway {
         while (true) {
             Page<Invoice> page = listInvoices(subscription.customerId(), 20, after);
             for (Invoice invoice : page.items()) {
-                if (subscription.id().equals(invoice.subscriptionId()) && invoice.status() == InvoiceStatus.PAID) {
+                if (invoice.paidFor(subscription.id())) {
                     return true;
                 }
             }

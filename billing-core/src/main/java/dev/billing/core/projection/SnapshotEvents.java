@@ -7,7 +7,6 @@ import dev.billing.core.model.CustomerLink;
 import dev.billing.core.model.audit.AuditCause;
 import dev.billing.core.model.event.EventObject;
 import dev.billing.core.model.payment.Invoice;
-import dev.billing.core.model.payment.InvoiceStatus;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.subscription.SubscriptionStatus;
 import dev.billing.core.port.CustomerStore;
@@ -105,7 +104,7 @@ public final class SnapshotEvents {
         if (stored != null && !(stored.isIncomplete() || stored.hasEnded())) {
             return false;
         }
-        if (subscriptions.invoicesOf(deleted.customerId()).stream().anyMatch(i -> paidFor(i, deleted))) {
+        if (subscriptions.invoicesOf(deleted.customerId()).stream().anyMatch(i -> i.paidFor(deleted.id()))) {
             return false;
         }
         try {
@@ -125,10 +124,6 @@ public final class SnapshotEvents {
                     incomplete ? "never started, its end not announced" : "started, its end announced");
             return incomplete;
         }
-    }
-
-    private static boolean paidFor(Invoice invoice, Subscription subscription) {
-        return subscription.id().equals(invoice.subscriptionId()) && invoice.status() == InvoiceStatus.PAID;
     }
 
     /**

@@ -12,6 +12,7 @@ import dev.billing.core.model.notice.Notification;
 import dev.billing.core.model.subscription.Subscription;
 import dev.billing.core.model.subscription.SubscriptionStatus;
 import dev.billing.testkit.BillingHarness;
+import dev.billing.testkit.Builders;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -29,17 +30,10 @@ class SubscriptionEndNoticeTest {
         BillingHarness h = BillingHarness.create(o -> o.refetchOnWebhook(false));
         CustomerId customer =
                 h.billing().ensureCustomer(h.identity("user_unpaid")).customerId();
-        String id = h.gateway()
-                .subscribe(customer, "price_pro_monthly", SubscriptionStatus.INCOMPLETE)
-                .id();
+        String id = subscribedAtStripe(h, customer, SubscriptionStatus.INCOMPLETE);
         Instant t = h.clock().instant();
         Subscription created = snapshot(id, customer, SubscriptionStatus.INCOMPLETE, t);
-        Subscription deleted = aSubscription()
-                .withId(id)
-                .withCustomer(customer.value())
-                .canceled(t.plusSeconds(10))
-                .snapshotAt(t.plusSeconds(10))
-                .build();
+        Subscription deleted = deletedAt(id, customer, t.plusSeconds(10)).build();
         h.deliver(event("customer.subscription.created", id, t), new EventObject.OfSubscription(created));
         StripeEvent deletion = event("customer.subscription.deleted", id, t.plusSeconds(10));
         h.deliver(deletion, new EventObject.OfSubscription(deleted));
@@ -58,20 +52,11 @@ class SubscriptionEndNoticeTest {
         BillingHarness h = BillingHarness.create(o -> o.refetchOnWebhook(false));
         CustomerId customer =
                 h.billing().ensureCustomer(h.identity("user_first_news")).customerId();
-        String unpaid = h.gateway()
-                .subscribe(customer, "price_pro_monthly", SubscriptionStatus.INCOMPLETE)
-                .id();
-        String paid = h.gateway()
-                .subscribe(customer, "price_pro_monthly", SubscriptionStatus.ACTIVE)
-                .id();
+        String unpaid = subscribedAtStripe(h, customer, SubscriptionStatus.INCOMPLETE);
+        String paid = subscribedAtStripe(h, customer, SubscriptionStatus.ACTIVE);
         Instant t = h.clock().instant();
         for (String id : List.of(unpaid, paid)) {
-            Subscription deleted = aSubscription()
-                    .withId(id)
-                    .withCustomer(customer.value())
-                    .canceled(t)
-                    .snapshotAt(t)
-                    .build();
+            Subscription deleted = deletedAt(id, customer, t).build();
             h.deliver(event("customer.subscription.deleted", id, t), new EventObject.OfSubscription(deleted));
         }
 
@@ -112,7 +97,7 @@ class SubscriptionEndNoticeTest {
     private static BillingHarness createdThenEndedBeforeBillingSawIt(String user, SubscriptionStatus status) {
         BillingHarness h = BillingHarness.create();
         CustomerId customer = h.billing().ensureCustomer(h.identity(user)).customerId();
-        String id = h.gateway().subscribe(customer, "price_pro_monthly", status).id();
+        String id = subscribedAtStripe(h, customer, status);
         h.gateway().setStatus(id, SubscriptionStatus.CANCELED);
         Instant t = h.clock().instant();
         h.deliver(
@@ -122,11 +107,7 @@ class SubscriptionEndNoticeTest {
                 .map(Subscription::status)
                 .as("the re-fetch read it ended")
                 .contains(SubscriptionStatus.CANCELED);
-        var deleted = aSubscription()
-                .withId(id)
-                .withCustomer(customer.value())
-                .canceled(t.plusSeconds(10))
-                .snapshotAt(t.plusSeconds(10));
+        var deleted = deletedAt(id, customer, t.plusSeconds(10));
         if (status == SubscriptionStatus.TRIALING) {
             deleted.withTrial(t, t.plus(Duration.ofDays(14)));
         }
@@ -134,6 +115,20 @@ class SubscriptionEndNoticeTest {
                 event("customer.subscription.deleted", id, t.plusSeconds(10)),
                 new EventObject.OfSubscription(deleted.build()));
         return h;
+    }
+
+    /** A subscription Stripe holds for the customer, with its first invoice (paid only when it is active). */
+    private static String subscribedAtStripe(BillingHarness h, CustomerId customer, SubscriptionStatus status) {
+        return h.gateway().subscribe(customer, "price_pro_monthly", status).id();
+    }
+
+    /** The snapshot of a {@code customer.subscription.deleted} sent at {@code at}. */
+    private static Builders.SubscriptionBuilder deletedAt(String id, CustomerId customer, Instant at) {
+        return aSubscription()
+                .withId(id)
+                .withCustomer(customer.value())
+                .canceled(at)
+                .snapshotAt(at);
     }
 
     private static Subscription snapshot(String id, CustomerId customer, SubscriptionStatus status, Instant at) {

@@ -88,6 +88,11 @@ public record Invoice(
         return new Money(amountPaid, currency);
     }
 
+    /** Whether this invoice is the subscription's and paid: a start of it (a trial's zero invoice included). */
+    public boolean paidFor(String subscription) {
+        return status == InvoiceStatus.PAID && subscription.equals(subscriptionId);
+    }
+
     public Invoice withVersion(SourceVersion newVersion) {
         return new Invoice(
                 id,
