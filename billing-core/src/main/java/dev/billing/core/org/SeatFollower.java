@@ -27,21 +27,21 @@ import java.util.UUID;
  * sent here never go back to an older count.
  *
  * <p>Across processes the store's seat lease of the organization's customer ({@link MembershipStore#leaseSeats})
- * orders the same way: a process counts and sets only while it holds the lease, renewed before each quantity it sends,
- * so two processes applying members who joined together never send an older count after a newer one. The quantity is
- * compared with Stripe's own subscription (the projection may not have seen the last change yet), and after setting
- * it the count is read again and the quantity set again until they agree, so whichever write reaches Stripe last is
- * followed by a check against the final count.
+ * orders the same way: a process counts and sets only while it holds the lease, renewed before each quantity it sends
+ * and kept while the update is on its way, so two processes applying members who joined together never send an older
+ * count after a newer one. The quantity is compared with Stripe's own subscription (the projection may not have seen
+ * the last change yet), and after setting it the count is read again and the quantity set again until they agree, so
+ * whichever write reaches Stripe last is followed by a check against the final count.
  */
 @Internal
 public final class SeatFollower {
     /** Rounds of "set, then count again" before giving up (the caller's event is retried later). */
     static final int MAX_ROUNDS = 5;
     /**
-     * How long a seat lease lasts from its taking or its renewal before each quantity sent: longer than one Stripe
-     * call with its retries takes on the adapter's defaults (under a minute even when Stripe stops answering), so an
-     * update is never on its way without it. Reads slower than that together let it run out, and the renewal finds
-     * whether another process took it meanwhile.
+     * How long a seat lease lasts from its taking or a renewal: renewed before each quantity sent and, while the
+     * update is on its way, by a keeper ({@link SeatLeaseKeeper}), so no update is on its way without it however
+     * long Stripe takes; a process that died gives it up this long after. Reads slower than that together let it
+     * run out, and the renewal before the update finds whether another process took it meanwhile.
      */
     static final Duration LEASE = Duration.ofSeconds(60);
     /** How often a process waiting for another's lease asks again. */
@@ -131,8 +131,9 @@ public final class SeatFollower {
     }
 
     /**
-     * Renews this process's seat lease for a full {@link #LEASE} before a quantity is sent, so that however long the
-     * reads before it took, no other process can take the lease while the update is on its way.
+     * Renews this process's seat lease for a full {@link #LEASE} before a quantity is sent (a keeper renews it while
+     * the update is on its way), so that however long the reads before it took, no other process can take the lease
+     * while the update is on its way.
      *
      * @return false when another process took the lease meanwhile (it ran out during a slow Stripe call): this
      *         process has it again, but the count it read may be older than one the other sent, so the round is
@@ -205,8 +206,12 @@ public final class SeatFollower {
     }
 
     private void set(String orgId, Subscription current, long target, String key) {
-        Subscription updated = retry.call(() ->
-                gateway.changeSubscriptionQuantity(current.id(), target, ProrationBehavior.CREATE_PRORATIONS, key));
+        Subscription updated;
+        try (SeatLeaseKeeper kept =
+                SeatLeaseKeeper.start(memberships, orgId, current.customerId().value(), holder, clock, LEASE)) {
+            updated = retry.call(() ->
+                    gateway.changeSubscriptionQuantity(current.id(), target, ProrationBehavior.CREATE_PRORATIONS, key));
+        }
         LOG.log(
                 System.Logger.Level.DEBUG,
                 "Auto-seats: {0} has {1} member(s); subscription {2} set from {3} to {4} seat(s)",

@@ -156,6 +156,11 @@ public final class InMemoryMembershipStore implements MembershipStore {
         return true;
     }
 
+    /** Until when the customer's seat lease is held; empty when nobody holds it (a test's view of a renewal). */
+    public synchronized Optional<Instant> seatLeaseUntil(String customerId) {
+        return Optional.ofNullable(leases.get(customerId)).map(Lease::until);
+    }
+
     @Override
     public synchronized void releaseSeats(String customerId, String holder) {
         storeSwitch.check();

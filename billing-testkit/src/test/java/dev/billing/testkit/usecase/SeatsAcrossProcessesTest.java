@@ -101,6 +101,43 @@ class SeatsAcrossProcessesTest {
     }
 
     /**
+     * The update itself takes 75 s (Stripe slow to answer, the adapter's retry, the gateway retry's budget), longer
+     * than the 60 s lease renewed before it: the lease is kept while the update is on its way, so the other process
+     * waits instead of sending its newer count before the older one lands.
+     */
+    @Test
+    void aLeaseIsKeptWhileAnUpdateLongerThanItIsOnItsWay() throws Exception {
+        TwoProcesses t = TwoProcesses.withTwoMembers();
+        BillingHarness h = t.h();
+        String customer = t.customer();
+        Thread second = t.fourthJoinOnTheOther();
+        h.gateway().beforeNext(Operation.CHANGE_QUANTITY, () -> {
+            Instant until = h.stores().memberships().seatLeaseUntil(customer).orElseThrow();
+            h.clock().advance(Duration.ofSeconds(25)); // past a third of the lease: the keeper renews it
+            Await.until(
+                    "the lease renewed while the update is on its way",
+                    () -> h.stores()
+                            .memberships()
+                            .seatLeaseUntil(customer)
+                            .orElseThrow()
+                            .isAfter(until));
+            h.clock().advance(Duration.ofSeconds(50)); // 75 s since the renewal before the update
+            second.start();
+            awaitWaitingOrDone(second);
+        });
+
+        t.thirdJoinHere(second);
+
+        assertThat(sent(h)).containsExactly(2L, 3L, 4L);
+        assertThat(h.gateway().getSubscription(t.subscription()).orElseThrow().quantity())
+                .isEqualTo(4);
+        Instant now = h.clock().instant();
+        assertThat(h.stores().memberships().leaseSeats(customer, "probe", now, now.plusSeconds(1)))
+                .as("the kept lease was given back, and no renewal came after")
+                .isTrue();
+    }
+
+    /**
      * Stripe answers a read after 70 s, by which time the lease has run out, and the other process took it, sent its
      * newer count and gave it back: the first process's renewal finds it lost, and it counts again instead of sending
      * the count it read before.
@@ -123,11 +160,7 @@ class SeatsAcrossProcessesTest {
                 .containsExactly(2L, 4L);
         assertThat(h.gateway().getSubscription(t.subscription()).orElseThrow().quantity())
                 .isEqualTo(4);
-        String customer = h.gateway()
-                .getSubscription(t.subscription())
-                .orElseThrow()
-                .customerId()
-                .value();
+        String customer = t.customer();
         Instant now = h.clock().instant();
         assertThat(h.stores().memberships().leaseSeats(customer, "probe", now, now.plusSeconds(1)))
                 .as("the lease taken again was given back")
@@ -144,6 +177,15 @@ class SeatsAcrossProcessesTest {
             deliver(h.billing(), new Delivery("msg_join_0", true, "user_0", T0));
             deliver(h.billing(), new Delivery("msg_join_1", true, "user_1", T0.plusSeconds(1)));
             return new TwoProcesses(h, other, subscription);
+        }
+
+        /** The organization's Stripe customer, whose seat lease orders the two processes. */
+        String customer() {
+            return h.gateway()
+                    .getSubscription(subscription)
+                    .orElseThrow()
+                    .customerId()
+                    .value();
         }
 
         /** A fourth member's join, delivered to the other process once the thread is started. */
