@@ -28,7 +28,10 @@ final class SeatLeaseKeeper implements AutoCloseable {
 
     private SeatLeaseKeeper(
             MembershipStore memberships, String orgId, String customer, String holder, Clock clock, Duration lease) {
-        this.thread = new Thread(() -> keep(memberships, orgId, customer, holder, clock, lease), "billing-seat-lease");
+        // When the lease was taken or renewed, read here: the thread may start running long after.
+        Instant renewed = clock.instant();
+        this.thread = new Thread(
+                () -> keep(memberships, orgId, customer, holder, clock, lease, renewed), "billing-seat-lease");
         thread.setDaemon(true);
     }
 
@@ -41,8 +44,14 @@ final class SeatLeaseKeeper implements AutoCloseable {
     }
 
     private void keep(
-            MembershipStore memberships, String orgId, String customer, String holder, Clock clock, Duration lease) {
-        Instant renewed = clock.instant();
+            MembershipStore memberships,
+            String orgId,
+            String customer,
+            String holder,
+            Clock clock,
+            Duration lease,
+            Instant renewedFirst) {
+        Instant renewed = renewedFirst;
         while (true) {
             try {
                 if (done.await(POLL.toMillis(), TimeUnit.MILLISECONDS)) {
