@@ -95,9 +95,7 @@ class SeatsAcrossProcessesTest {
 
         t.thirdJoinHere(second);
 
-        assertThat(sent(h)).containsExactly(2L, 3L, 4L);
-        assertThat(h.gateway().getSubscription(t.subscription()).orElseThrow().quantity())
-                .isEqualTo(4);
+        t.assertEachCountSentInOrder();
     }
 
     /**
@@ -130,9 +128,7 @@ class SeatsAcrossProcessesTest {
 
         t.thirdJoinHere(second);
 
-        assertThat(sent(h)).containsExactly(2L, 3L, 4L);
-        assertThat(h.gateway().getSubscription(t.subscription()).orElseThrow().quantity())
-                .isEqualTo(4);
+        t.assertEachCountSentInOrder();
         Instant now = h.clock().instant();
         assertThat(h.stores().memberships().leaseSeats(customer, "probe", now, now.plusSeconds(1)))
                 .as("the kept lease was given back, and no renewal came after")
@@ -193,6 +189,13 @@ class SeatsAcrossProcessesTest {
         /** A fourth member's join, delivered to the other process once the thread is started. */
         Thread fourthJoinOnTheOther() {
             return new Thread(() -> deliver(other, new Delivery("msg_join_3", true, "user_3", T0.plusSeconds(3))));
+        }
+
+        /** Stripe was sent 3 after 2, then 4, and holds 4: the other process waited for the lease. */
+        void assertEachCountSentInOrder() {
+            assertThat(sent(h)).containsExactly(2L, 3L, 4L);
+            assertThat(h.gateway().getSubscription(subscription).orElseThrow().quantity())
+                    .isEqualTo(4);
         }
 
         /** A third member's join, delivered to this process; then waits for the other's. */
