@@ -22,16 +22,28 @@ final class SeatLeaseKeeper implements AutoCloseable {
 
     private static final System.Logger LOG = System.getLogger(SeatLeaseKeeper.class.getName());
 
+    private final MembershipStore memberships;
+    private final String orgId;
+    private final String customer;
+    private final String holder;
+    private final Clock clock;
+    private final Duration lease;
     private final Thread thread;
     /** Counted down when the update returned: wakes the keeper without interrupting a renewal in the store. */
     private final CountDownLatch done = new CountDownLatch(1);
+    /** When the lease was last taken or renewed; read on the caller's thread first (the keeper may start late). */
+    private Instant renewed;
 
     private SeatLeaseKeeper(
             MembershipStore memberships, String orgId, String customer, String holder, Clock clock, Duration lease) {
-        // When the lease was taken or renewed, read here: the thread may start running long after.
-        Instant renewed = clock.instant();
-        this.thread = new Thread(
-                () -> keep(memberships, orgId, customer, holder, clock, lease, renewed), "billing-seat-lease");
+        this.memberships = memberships;
+        this.orgId = orgId;
+        this.customer = customer;
+        this.holder = holder;
+        this.clock = clock;
+        this.lease = lease;
+        this.renewed = clock.instant();
+        this.thread = new Thread(this::keep, "billing-seat-lease");
         thread.setDaemon(true);
     }
 
@@ -43,15 +55,7 @@ final class SeatLeaseKeeper implements AutoCloseable {
         return keeper;
     }
 
-    private void keep(
-            MembershipStore memberships,
-            String orgId,
-            String customer,
-            String holder,
-            Clock clock,
-            Duration lease,
-            Instant renewedFirst) {
-        Instant renewed = renewedFirst;
+    private void keep() {
         while (true) {
             try {
                 if (done.await(POLL.toMillis(), TimeUnit.MILLISECONDS)) {
