@@ -257,8 +257,8 @@ public final class StripePaymentGateway implements PaymentGateway {
     }
 
     @Override
-    public boolean hasPaidInvoice(Subscription subscription) {
-        return invoices.hasPaidInvoice(subscription);
+    public boolean hasStarted(Subscription subscription) {
+        return invoices.hasPaidInvoice(subscription) || subscriptions.billedByInvoice(subscription.id());
     }
 
     @Override

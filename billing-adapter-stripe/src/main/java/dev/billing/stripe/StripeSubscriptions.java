@@ -61,6 +61,20 @@ final class StripeSubscriptions {
                 .map(s -> calls.read("retrieve subscription", s, r -> StripeObjects.subscription(r, asked)));
     }
 
+    /**
+     * Whether Stripe bills the subscription by invoices sent to the customer: such a subscription is active from its
+     * creation, paid or not (Stripe's {@code payment_behavior} applies only to those charged automatically). False
+     * for one Stripe does not know.
+     */
+    boolean billedByInvoice(String subscriptionId) {
+        return calls.find(
+                        "retrieve subscription",
+                        subscriptionId,
+                        () -> client.v1().subscriptions().retrieve(subscriptionId))
+                .map(s -> calls.read("retrieve subscription", s, r -> "send_invoice".equals(r.getCollectionMethod())))
+                .orElse(false);
+    }
+
     List<Subscription> listSubscriptions(CustomerId customerId) {
         List<Subscription> all = new ArrayList<>();
         String after = null;

@@ -227,8 +227,8 @@ public final class MeteredPaymentGateway implements PaymentGateway {
     }
 
     @Override
-    public boolean hasPaidInvoice(Subscription subscription) {
-        return timed("list_paid_invoices", () -> delegate.hasPaidInvoice(subscription));
+    public boolean hasStarted(Subscription subscription) {
+        return timed("subscription_started", () -> delegate.hasStarted(subscription));
     }
 
     @Override

@@ -152,11 +152,13 @@ public interface PaymentGateway {
     Page<Invoice> listInvoices(CustomerId customerId, int limit, String startingAfter);
 
     /**
-     * Whether Stripe holds a paid invoice of the subscription (a trial's zero one counts). Stripe's list filtered by
-     * subscription and status answers in one call; this default, for a gateway without that filter, pages the
-     * customer's invoices, newest first, back to the subscription's creation.
+     * Whether the subscription ever started at Stripe: Stripe holds a paid invoice of it (a trial's zero one counts),
+     * or it is billed by invoices sent to the customer ({@code collection_method=send_invoice}), which Stripe makes
+     * active at once, paid or not. Stripe's list filtered by subscription and status answers the first in one call,
+     * and the subscription itself the second; this default, for a gateway without either, pages the customer's
+     * invoices, newest first, back to the subscription's creation, for a paid one.
      */
-    default boolean hasPaidInvoice(Subscription subscription) {
+    default boolean hasStarted(Subscription subscription) {
         String after = null;
         while (true) {
             Page<Invoice> page = listInvoices(subscription.customerId(), 20, after);

@@ -84,8 +84,9 @@ public final class SnapshotEvents {
      * tell the customer of something they never had. Stripe's snapshot says so when it expired unpaid, and a trial
      * says it started. The stored subscription saying incomplete or ended, or nothing stored, is not enough: Stripe
      * keeps no order, and the update that made it active (or its invoice's payment) may come after this deletion, so
-     * a paid invoice of it, stored or at Stripe, says it started. A deletion that finds it stored in a status a start
-     * leads to, or a paid invoice of it stored, reads nothing at Stripe; any other asks Stripe once.
+     * a paid invoice of it, stored or at Stripe, says it started, as does Stripe billing it by invoices sent (active
+     * from its creation, paid or not). A deletion that finds it stored in a status a start leads to, or a paid invoice
+     * of it stored, reads nothing at Stripe; any other asks Stripe ({@link PaymentGateway#hasStarted}).
      */
     public boolean neverStarted(Subscription deleted) {
         if (deleted.status() == SubscriptionStatus.INCOMPLETE_EXPIRED) {
@@ -108,14 +109,14 @@ public final class SnapshotEvents {
             return false;
         }
         try {
-            return !gateway.hasPaidInvoice(deleted);
+            return !gateway.hasStarted(deleted);
         } catch (GatewayRejectedException e) {
             // A refusal (not an outage, which fails the event for its retry) would refuse every retry too: the
             // stored status decides: incomplete never started, ended or not stored announced.
             boolean incomplete = stored != null && stored != SubscriptionStatus.CANCELED;
             LOG.log(
                     System.Logger.Level.WARNING,
-                    "Stripe refused to list the invoices of customer {0} ({1}): subscription {2}, stored as {3},"
+                    "Stripe refused to say whether a subscription of customer {0} started ({1}): subscription {2}, stored as {3},"
                             + " is taken as {4}",
                     deleted.customerId(),
                     e.getMessage(),

@@ -168,8 +168,8 @@ public abstract class PaymentGatewayContract extends PaymentGatewaySubscriptions
         }
 
         @Test
-        @DisplayName("a subscription paid at Checkout has a paid invoice; one left unpaid in the sheet has none")
-        void tellsWhetherASubscriptionHasAPaidInvoice() {
+        @DisplayName("a subscription paid at Checkout started; one left unpaid in the sheet did not")
+        void tellsWhetherASubscriptionStarted() {
             CustomerId customer = newCustomer();
             Subscription paid = subscribed(customer);
             Subscription unpaid = gateway.createIncompleteSubscription(new IncompleteSubscriptionRequest(
@@ -182,8 +182,8 @@ public abstract class PaymentGatewayContract extends PaymentGatewaySubscriptions
                             unique("sheet-")))
                     .subscription();
 
-            assertThat(gateway.hasPaidInvoice(paid)).isTrue();
-            assertThat(gateway.hasPaidInvoice(unpaid)).isFalse();
+            assertThat(gateway.hasStarted(paid)).isTrue();
+            assertThat(gateway.hasStarted(unpaid)).isFalse();
         }
 
         @Test
