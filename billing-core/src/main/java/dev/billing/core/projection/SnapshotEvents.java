@@ -116,8 +116,8 @@ public final class SnapshotEvents {
             boolean incomplete = stored != null && stored != SubscriptionStatus.CANCELED;
             LOG.log(
                     System.Logger.Level.WARNING,
-                    "Stripe refused to say whether a subscription of customer {0} started ({1}): subscription {2}, stored as {3},"
-                            + " is taken as {4}",
+                    "Stripe refused to say whether a subscription of customer {0} started ({1}): subscription {2},"
+                            + " stored as {3}, is taken as {4}",
                     deleted.customerId(),
                     e.getMessage(),
                     deleted.id(),
