@@ -495,21 +495,32 @@ final class World implements AutoCloseable {
 
     /**
      * Stops {@code serve} and starts another on the same store and environment, as a deploy does: nothing the old
-     * process held in memory (caches, rate limits, background schedules, cursors) survives. The new one listens on a
-     * port of its own, and Stripe's webhook endpoint moves to it. With two instances, one at a time (a rolling
-     * deploy, the other serving meanwhile), each in turn.
+     * process held in memory (caches, rate limits, background schedules, cursors) survives. The new one listens on the
+     * old one's port, as behind a deploy's fixed address: Stripe's webhook endpoint stays, and what Stripe failed to
+     * deliver while no process listened it delivers again to the new one. Only when another process took that port
+     * meanwhile does the endpoint move to a new one. With two instances, one at a time (a rolling deploy, the other
+     * serving meanwhile), each in turn.
      */
     synchronized void restartServer() {
         int index = restarts++ % instances.size();
         BillingServer old = instances.get(index).server();
+        int port = old.port();
         old.close();
-        emulator.removeWebhookEndpoints();
-        BillingServer started = serve(new HashMap<>(env), emulator);
+        boolean[] first = {true};
+        BillingServer started = PortRetry.start(() -> {
+            Map<String, String> again = new HashMap<>(env);
+            again.put("PORT", Integer.toString(first[0] ? port : FreePorts.belowEphemeralRange()));
+            first[0] = false;
+            return ServeMode.start(ServerConfig.fromEnv(again), "invariants", emulator.clock());
+        });
         resources.set(resources.indexOf(old), started);
         List<Instance> running = new ArrayList<>(instances);
         running.set(index, new Instance(started));
         instances = List.copyOf(running);
-        instances.forEach(i -> registerEndpoint(emulator, i.server()));
+        if (started.port() != port) {
+            emulator.removeWebhookEndpoints();
+            instances.forEach(i -> registerEndpoint(emulator, i.server()));
+        }
     }
 
     /** The store, and how many instances of {@code serve} run on it when more than one. */
