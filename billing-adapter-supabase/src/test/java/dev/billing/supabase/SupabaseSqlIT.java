@@ -132,10 +132,7 @@ class SupabaseSqlIT {
             project.stores().ping();
 
             // A later build's SQL not applied yet: the function answers an older number than the build's.
-            project.supabase()
-                    .executeSql("CREATE OR REPLACE FUNCTION public.billing_sql_version() RETURNS integer "
-                            + "LANGUAGE sql IMMUTABLE SECURITY INVOKER SET search_path = '' AS $$ SELECT "
-                            + (SupabaseSql.VERSION - 1) + " $$");
+            project.supabase().claimSqlVersion(SupabaseSql.VERSION - 1);
             assertThatThrownBy(() -> project.stores().ping())
                     .isInstanceOf(SupabaseConfigurationException.class)
                     .hasMessageContaining("version " + (SupabaseSql.VERSION - 1) + ", older than this build's ("
@@ -143,10 +140,7 @@ class SupabaseSqlIT {
                     .hasMessageContaining("billing-server supabase-sql");
 
             // A newer project (a build rolled back) is served: rolling back a build must not need the SQL undone.
-            project.supabase()
-                    .executeSql("CREATE OR REPLACE FUNCTION public.billing_sql_version() RETURNS integer "
-                            + "LANGUAGE sql IMMUTABLE SECURITY INVOKER SET search_path = '' AS $$ SELECT "
-                            + (SupabaseSql.VERSION + 1) + " $$");
+            project.supabase().claimSqlVersion(SupabaseSql.VERSION + 1);
             project.stores().ping();
         }
     }

@@ -170,10 +170,8 @@ class MigrateSupabaseIT {
     /** A source the build's SQL was not applied to would be read through older functions: refused before any copy. */
     @Test
     void aSourceWhoseSqlIsOlderThanTheBuildIsAConfigurationError() throws Exception {
-        String version = "CREATE OR REPLACE FUNCTION public.billing_sql_version() RETURNS integer LANGUAGE sql "
-                + "IMMUTABLE SECURITY INVOKER SET search_path = '' AS $$ SELECT %d $$";
         try (TestDatabase target = PostgresFixture.shared().newDatabase("migrate_older")) {
-            supabase.executeSql(version.formatted(SupabaseSql.VERSION - 1));
+            supabase.claimSqlVersion(SupabaseSql.VERSION - 1);
             Path checkpoint = dir.resolve("older").resolve("migrate.checkpoint");
 
             CliConfigTest.Run run =
@@ -188,7 +186,7 @@ class MigrateSupabaseIT {
                     .as("the target is not migrated for a copy that cannot go ahead")
                     .isEqualTo(0);
         } finally {
-            supabase.executeSql(version.formatted(SupabaseSql.VERSION));
+            supabase.claimSqlVersion(SupabaseSql.VERSION);
         }
     }
 

@@ -204,9 +204,7 @@ class ServeOnSupabaseIT {
                 StripeEmulator emulator =
                         StripeEmulator.start(EmulatorOptions.defaults().withSampleSeed())) {
             // What an upgrade of billing's jar without `supabase-sql` run again looks like to the new build.
-            supabase.executeSql("CREATE OR REPLACE FUNCTION public.billing_sql_version() RETURNS integer "
-                    + "LANGUAGE sql IMMUTABLE SECURITY INVOKER SET search_path = '' AS $$ SELECT "
-                    + (SupabaseSql.VERSION - 1) + " $$");
+            supabase.claimSqlVersion(SupabaseSql.VERSION - 1);
             Map<String, String> env = supabaseEnv(supabase, emulator);
 
             // A configuration error (exit 2 from the command line); a start that went through is closed and fails.

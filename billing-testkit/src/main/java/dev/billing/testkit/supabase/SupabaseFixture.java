@@ -132,6 +132,15 @@ public final class SupabaseFixture implements AutoCloseable {
     }
 
     /**
+     * Makes the project's {@code billing_sql_version()} answer {@code version}, as a project whose SQL is of another
+     * build does (an upgrade without {@code supabase-sql} run again, or a build rolled back).
+     */
+    public void claimSqlVersion(int version) {
+        executeSql("CREATE OR REPLACE FUNCTION public.billing_sql_version() RETURNS integer LANGUAGE sql IMMUTABLE "
+                + "SECURITY INVOKER SET search_path = '' AS $$ SELECT " + version + " $$");
+    }
+
+    /**
      * {@code NOTIFY pgrst, 'reload schema'} and waits until PostgREST says its schema cache is reloaded, so that
      * tables and functions created after start are served.
      */
