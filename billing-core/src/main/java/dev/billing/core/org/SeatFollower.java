@@ -131,9 +131,9 @@ public final class SeatFollower {
     }
 
     /**
-     * Renews this process's seat lease for a full {@link #LEASE} before a quantity is sent (a keeper renews it while
-     * the update is on its way), so that however long the reads before it took, no other process can take the lease
-     * while the update is on its way.
+     * Renews this process's seat lease for a full {@link #LEASE} before a quantity is sent, so that however long the
+     * reads before it took, no other process can take the lease while the update is on its way (a keeper renews it
+     * from then on).
      *
      * @return false when another process took the lease meanwhile (it ran out during a slow Stripe call): this
      *         process has it again, but the count it read may be older than one the other sent, so the round is

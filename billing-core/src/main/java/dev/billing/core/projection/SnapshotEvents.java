@@ -112,8 +112,9 @@ public final class SnapshotEvents {
             return !gateway.hasStarted(deleted);
         } catch (GatewayRejectedException e) {
             // A refusal (not an outage, which fails the event for its retry) would refuse every retry too: the
-            // stored status decides: incomplete never started, ended or not stored announced.
-            boolean incomplete = stored != null && stored != SubscriptionStatus.CANCELED;
+            // stored status decides: incomplete (or expired so) never started, canceled or not stored announced.
+            boolean incomplete =
+                    stored == SubscriptionStatus.INCOMPLETE || stored == SubscriptionStatus.INCOMPLETE_EXPIRED;
             LOG.log(
                     System.Logger.Level.WARNING,
                     "Stripe refused to say whether a subscription of customer {0} started ({1}): subscription {2},"
