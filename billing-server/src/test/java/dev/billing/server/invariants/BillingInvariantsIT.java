@@ -344,7 +344,9 @@ class BillingInvariantsIT {
      * Deploys where features meet them: usage counted while Stripe's meter fails, then the same request again after
      * a restart (a replay, not counted twice) while the unsent reports wait in the store; a Checkout started before
      * a restart and paid after it; an organization's seats, a first member (its one seat stays: only the change's
-     * own cache drop shows the member), more joining, another restart, a member leaving.
+     * own cache drop shows the member), more joining, an operator's price change in Stripe's Dashboard whose webhooks
+     * meet a deploy, a member leaving; a cancellation in Stripe's portal whose webhooks Stripe sends while no process
+     * listens, so that only its retries reach the next one.
      */
     @Test
     void deploysKeepUsageCheckoutAndSeatsWhole() {
@@ -360,8 +362,9 @@ class BillingInvariantsIT {
                 new PaymentSteps.StartCheckout(org, 3, true),
                 new WorldSteps.Membership(Run.USERS + 2, true, false),
                 new WorldSteps.JoinTogether(3),
-                new WorldSteps.Restart(),
-                new WorldSteps.Membership(Run.USERS + 1, false, false));
+                new WorldSteps.Restart(new AccountSteps.AtStripe(1, 3, 2), false),
+                new WorldSteps.Membership(Run.USERS + 1, false, false),
+                new WorldSteps.Restart(new AccountSteps.AtStripe(1, 1, 0), true));
     }
 
     /**
@@ -524,8 +527,9 @@ class BillingInvariantsIT {
      * and cancelled at once, an organization's per-seat plan and its members joining and leaving
      * (Clerk's events sent to either instance; the first member leaves its one seat as it was, so only the record of
      * changes tells the other instance), a rolling restart, a guest purchase claimed, an erasure and usage
-     * while Stripe's meter fails are each applied by one instance; after each step both instances must answer as
-     * the store has it.
+     * while Stripe's meter fails are each applied by one instance, and a price change in Stripe's Dashboard whose
+     * webhooks Stripe sends while one instance is down (the other takes its own copy at once); after each step both
+     * instances must answer as the store has it.
      */
     @Test
     void twoInstancesAnswerAlikeWhicheverChangedIt() {
@@ -549,7 +553,7 @@ class BillingInvariantsIT {
                             new WorldSteps.MeterOutage(2),
                             new PaymentSteps.StartCheckout(2, 0, true),
                             new AccountSteps.Usage(2, 0, 7, 0),
-                            new WorldSteps.Restart(),
+                            new WorldSteps.Restart(new AccountSteps.AtStripe(1, 3, 2), true),
                             new WorldSteps.Erase(2, false)));
         }
     }

@@ -136,7 +136,9 @@ final class Sequences {
                 of(4, party.zip(range(0, AccountSteps.AtStripe.ACTIONS - 1), small, (p, a, c) ->
                         (Step) new AccountSteps.AtStripe(p, a, c))),
                 of(2, party.map(p -> (Step) new WorldSteps.Export(p))),
-                of(2, Generate.constant((Step) new WorldSteps.Restart())),
+                of(1, Generate.constant((Step) new WorldSteps.Restart())),
+                // A deploy while the webhooks of a change at Stripe, a payment, members or time are on their way.
+                of(2, background.zip(booleans(), (during, held) -> (Step) new WorldSteps.Restart(during, held))),
                 of(3, party.zip(range(0, AccountSteps.AtStripe.ACTIONS - 1), small, booleans(), (p, a, c, then) ->
                         (Step) new WorldSteps.Reconcile(p, then ? new AccountSteps.AtStripe(p, a, c) : null))),
                 of(2, erase)));

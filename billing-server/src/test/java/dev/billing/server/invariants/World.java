@@ -135,6 +135,8 @@ final class World implements AutoCloseable {
     private final AtomicInteger turn = new AtomicInteger();
     /** Restarts so far: a rolling deploy stops the instances in turn. */
     private int restarts;
+    /** Stripe's webhook endpoints, one per instance; new ones only when a restart had to move to another port. */
+    private volatile List<String> endpoints;
 
     final StripeClient stripe;
     final TokenMinter minter;
@@ -154,6 +156,7 @@ final class World implements AutoCloseable {
             Map<String, String> env,
             StripeEmulator emulator,
             List<BillingServer> instances,
+            List<String> endpoints,
             DataSource database,
             List<AutoCloseable> resources) {
         this.schema = store.equals("supabase") ? "public" : "billing";
@@ -162,6 +165,7 @@ final class World implements AutoCloseable {
         this.duplicates = env.get("BILLING_DUPLICATE_SUBSCRIPTIONS");
         this.emulator = emulator;
         this.instances = instances.stream().map(Instance::new).toList();
+        this.endpoints = List.copyOf(endpoints);
         this.database = database;
         this.resources = resources;
         // The test's own key: faults aimed at billing's key (WorldSteps.StripeFails) leave the test's reads alone.
@@ -277,24 +281,35 @@ final class World implements AutoCloseable {
             System.setProperty("sun.net.httpserver.nodelay", "true");
         }
         // Billing time is Stripe's: advancing the emulator's clock moves periods, grace, notices and retention too.
-        StripeEmulator emulator =
-                StripeEmulator.start(EmulatorOptions.defaults().withSampleSeed().withSignWithEmulatedTime(true));
+        // Stripe retries a delivery for three days; eight attempts (about 19 s) outlast a deploy on a busy machine, so
+        // what a restart refuses arrives afterwards, and one given up on is billing's failure (Invariants).
+        StripeEmulator emulator = StripeEmulator.start(EmulatorOptions.defaults()
+                .withSampleSeed()
+                .withSignWithEmulatedTime(true)
+                .withWebhookMaxAttempts(8));
         resources.add(0, emulator);
         emulator.seedDocument(TEAM_SEED);
         env.put("STRIPE_SECRET_KEY", emulator.apiKey());
         env.put("STRIPE_API_BASE", emulator.baseUrl());
         List<BillingServer> instances = new ArrayList<>();
+        List<String> endpoints = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             BillingServer server = serve(new HashMap<>(env), emulator);
             resources.add(0, server);
             instances.add(server);
-            registerEndpoint(emulator, server);
+            endpoints.add(registerEndpoint(emulator, server));
         }
-        return new World(store, env, emulator, instances, database, resources);
+        return new World(store, env, emulator, instances, endpoints, database, resources);
     }
 
-    private static void registerEndpoint(StripeEmulator emulator, BillingServer server) {
-        emulator.registerWebhookEndpoint("http://127.0.0.1:" + server.port() + "/webhooks/stripe", STRIPE_SECRET);
+    private static String registerEndpoint(StripeEmulator emulator, BillingServer server) {
+        return emulator.registerWebhookEndpoint(
+                "http://127.0.0.1:" + server.port() + "/webhooks/stripe", STRIPE_SECRET);
+    }
+
+    /** The ids of Stripe's webhook endpoints that name a running instance: one per instance. */
+    List<String> endpoints() {
+        return endpoints;
     }
 
     private static Map<String, String> baseEnv() {
@@ -502,10 +517,16 @@ final class World implements AutoCloseable {
      * serving meanwhile), each in turn.
      */
     synchronized void restartServer() {
+        restartServer(() -> {});
+    }
+
+    /** {@link #restartServer()}, doing {@code whileDown} after the old process stopped and before the new one starts. */
+    synchronized void restartServer(Runnable whileDown) {
         int index = restarts++ % instances.size();
         BillingServer old = instances.get(index).server();
         int port = old.port();
         old.close();
+        whileDown.run();
         boolean[] first = {true};
         BillingServer started = PortRetry.start(() -> {
             Map<String, String> again = new HashMap<>(env);
@@ -519,7 +540,9 @@ final class World implements AutoCloseable {
         instances = List.copyOf(running);
         if (started.port() != port) {
             emulator.removeWebhookEndpoints();
-            instances.forEach(i -> registerEndpoint(emulator, i.server()));
+            endpoints = instances.stream()
+                    .map(i -> registerEndpoint(emulator, i.server()))
+                    .toList();
         }
     }
 

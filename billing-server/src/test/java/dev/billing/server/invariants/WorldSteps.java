@@ -10,8 +10,10 @@ import dev.billing.core.model.usage.MeterReport;
 import dev.billing.core.model.usage.UsageCounter;
 import dev.billing.core.port.UsageLedger;
 import dev.billing.core.retention.PruneExpired;
+import dev.billing.emulator.DeliveryAttempt;
 import dev.billing.emulator.Fault;
 import dev.billing.emulator.FaultKind;
+import dev.billing.emulator.WebhookControls;
 import dev.billing.testkit.http.Http;
 import java.time.Clock;
 import java.time.Duration;
@@ -443,17 +445,44 @@ final class WorldSteps {
 
     /**
      * A deploy: {@code serve} stopped (requests drained, work finished) and another started on the same store. What
-     * the old process kept in memory is gone; everything the invariants look at must not depend on it.
+     * the old process kept in memory is gone; everything the invariants look at must not depend on it. With {@code
+     * during}, a change that makes Stripe send webhooks comes first and the deploy begins while they are on their way:
+     * they land on the old process as it drains (answered, or refused and sent again), or, {@code held}, Stripe holds
+     * them until the old process stopped and sends them while none listens, so that only its retries reach the new one.
      */
-    record Restart() implements Step {
+    record Restart(Step during, boolean held) implements Step {
+        Restart() {
+            this(null, false);
+        }
+
         @Override
         public void run(Run r) {
-            r.world.restartServer();
+            if (during == null) {
+                r.world.restartServer();
+                return;
+            }
+            WebhookControls deliveries = r.world.emulator.webhooks();
+            int from = deliveries.log().size();
+            if (held) {
+                deliveries.pause();
+            }
+            try {
+                during.run(r);
+            } finally {
+                r.world.restartServer(held ? deliveries::resume : () -> {});
+            }
+            r.settle();
+            List<DeliveryAttempt> met = deliveries.log().stream().skip(from).toList();
+            System.out.println("invariant sequence " + r.id + ": the deploy met " + met.size() + " delivery attempts, "
+                    + met.stream().filter(a -> !a.succeeded()).count() + " of them refused or unanswered");
         }
 
         @Override
         public String toString() {
-            return "serve is restarted (a deploy)";
+            return during == null
+                    ? "serve is restarted (a deploy)"
+                    : during + "; serve is restarted while Stripe " + (held ? "holds" : "sends") + " the webhooks"
+                            + (held ? ", sent while no process listens" : "");
         }
     }
 
