@@ -374,10 +374,11 @@ final class AccountSteps {
      * Someone changes the party's billing at Stripe, not through billing: in Stripe's portal the customer cancels at
      * the period end (or renews) (0) or at once (1); in the Dashboard an operator moves the live subscription to
      * another price with prorations (2) or invoiced at once (3), refunds a payment in full (4), makes a saved card
-     * the customer's default (5), gives the live subscription a coupon (6), or deletes the customer (7).
+     * the customer's default (5), gives the live subscription a coupon (6), deletes the customer (7), or subscribes
+     * a customer without a live subscription to a price billed by invoice (8).
      */
     record AtStripe(int party, int action, int choice) implements Step {
-        static final int ACTIONS = 8;
+        static final int ACTIONS = 9;
 
         @Override
         public void run(Run r) {
@@ -391,7 +392,8 @@ final class AccountSteps {
                 case 4 -> StripeSide.refund(r, p, choice);
                 case 5 -> StripeSide.defaultCard(r, p, choice);
                 case 6 -> StripeSide.coupon(r, p, choice);
-                default -> StripeSide.deleteCustomer(r, p);
+                case 7 -> StripeSide.deleteCustomer(r, p);
+                default -> StripeSide.subscribeByInvoice(r, p, choice);
             }
         }
 
@@ -408,6 +410,9 @@ final class AccountSteps {
                 case 4 -> "an operator refunds " + whose + " payment #" + choice + " in Stripe's Dashboard";
                 case 5 -> "an operator makes " + whose + " card #" + choice + " the default in Stripe's Dashboard";
                 case 7 -> "an operator deletes " + whose + " customer in Stripe's Dashboard";
+                case 8 ->
+                    "an operator subscribes " + who(party) + " to price #" + choice
+                            + ", billed by invoice, in Stripe's Dashboard";
                 default ->
                     "an operator gives " + whose + " subscription coupon "
                             + StripeSide.COUPONS.get(Math.floorMod(choice, StripeSide.COUPONS.size()))

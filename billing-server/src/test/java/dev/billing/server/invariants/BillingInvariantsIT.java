@@ -188,8 +188,10 @@ class BillingInvariantsIT {
     /**
      * What the customer changes in Stripe's portal and an operator in Stripe's Dashboard, which billing learns of only
      * through webhooks: a cancellation scheduled and withdrawn, a move to another price invoiced at once, a refund, a
-     * card made the default, a renewal, a cancellation at once; the organization moved off its per-seat price and
-     * back with one seat, which auto-seats corrects to its members.
+     * card made the default, a renewal, a cancellation at once; then a subscription billed by invoice (active while
+     * its invoice is open), a month on (its invoice overdue, the next one sent), one of its invoices paid through
+     * billing, and a cancellation at once (its end announced: it started); the organization moved off its per-seat
+     * price and back with one seat, which auto-seats corrects to its members.
      */
     @Test
     void changesMadeAtStripeAreFollowed() {
@@ -203,6 +205,10 @@ class BillingInvariantsIT {
                 new AccountSteps.NewCard(0, false),
                 new AccountSteps.AtStripe(0, 5, 1),
                 new WorldSteps.AdvanceClock(3),
+                new AccountSteps.AtStripe(0, 1, 0),
+                new AccountSteps.AtStripe(0, 8, 1),
+                new WorldSteps.AdvanceClock(3),
+                new AccountSteps.PayInvoice(0, 0),
                 new AccountSteps.AtStripe(0, 1, 0),
                 new PaymentSteps.StartCheckout(org, 3, true),
                 new WorldSteps.JoinTogether(3),

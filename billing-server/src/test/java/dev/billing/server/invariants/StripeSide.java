@@ -7,6 +7,7 @@ import com.stripe.model.SubscriptionItem;
 import com.stripe.param.CustomerUpdateParams;
 import com.stripe.param.PaymentMethodListParams;
 import com.stripe.param.RefundCreateParams;
+import com.stripe.param.SubscriptionCreateParams;
 import com.stripe.param.SubscriptionUpdateParams;
 import dev.billing.testkit.http.Http;
 import java.net.URI;
@@ -117,6 +118,36 @@ final class StripeSide {
                                 .build())
                         .build(),
                 "coupon " + coupon);
+    }
+
+    /**
+     * An operator subscribes the party's customer in the Dashboard to a price, billed by invoices Stripe sends it with
+     * 30 days to pay ({@code collection_method=send_invoice}), as a team billing businesses does: it is active at once,
+     * its first invoice open. Only for a party with no live subscription: a second one would be the duplicate billing
+     * cancels or flags, which the Dashboard's operator made on purpose here.
+     */
+    static void subscribeByInvoice(Run r, Party p, int choice) {
+        if (firstLive(r, p) != null) {
+            return;
+        }
+        String price = PRICES.get(Math.floorMod(choice, p.org ? PRICES.size() : PRICES.size() - 1));
+        long quantity = price.equals("price_team_monthly") ? Math.max(1, r.expectedMembers()) : 1;
+        try {
+            r.world
+                    .stripe
+                    .subscriptions()
+                    .create(SubscriptionCreateParams.builder()
+                            .setCustomer(p.customerId)
+                            .addItem(SubscriptionCreateParams.Item.builder()
+                                    .setPrice(price)
+                                    .setQuantity(quantity)
+                                    .build())
+                            .setCollectionMethod(SubscriptionCreateParams.CollectionMethod.SEND_INVOICE)
+                            .setDaysUntilDue(30L)
+                            .build());
+        } catch (StripeException e) {
+            throw new AssertionError("the Dashboard could not subscribe " + p + " to " + price + " by invoice", e);
+        }
     }
 
     /**
