@@ -58,7 +58,10 @@ sealed interface Step
 
     void run(Run r);
 
-    /** What the step does itself: a step run while Stripe or the store fails on purpose is the step inside. */
+    /**
+     * What the step does itself: a step run while Stripe or the store fails on purpose, or right before a deploy, is
+     * the step inside.
+     */
     default Step acting() {
         return this;
     }

@@ -478,6 +478,11 @@ final class WorldSteps {
         }
 
         @Override
+        public Step acting() {
+            return during == null ? this : during.acting();
+        }
+
+        @Override
         public String toString() {
             return during == null
                     ? "serve is restarted (a deploy)"
