@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -64,6 +65,8 @@ final class Run {
      * had passed deletes notices, and what went out before it was still owed nothing more.
      */
     final Map<String, String> noticesSeen = new HashMap<>();
+    /** The events retention steps deleted from the inbox: billing kept them until then ({@link DeliveryInvariants}). */
+    final Set<String> prunedEvents = new HashSet<>();
     /**
      * Where the emulator's request log stood when members last joined together, until the next check has looked at
      * the seat updates sent since (null when none is pending).

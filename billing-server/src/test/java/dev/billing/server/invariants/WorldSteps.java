@@ -71,11 +71,14 @@ final class WorldSteps {
                     .filter(m -> m.reportedAt() == null)
                     .map(MeterReport::identifier)
                     .toList();
+            Set<String> held = Set.copyOf(r.world.inboxNotified().keySet());
             new PruneExpired(
                             r.world.stores(),
                             RetentionOptions.defaults(),
                             Clock.offset(r.world.emulator.clock(), ahead))
                     .prune();
+            Set<String> stillHeld = r.world.inboxNotified().keySet();
+            held.stream().filter(id -> !stillHeld.contains(id)).forEach(r.prunedEvents::add);
             // A report not yet sent is usage still to be billed: it may leave only by being sent (the background may
             // send one meanwhile, and the pass may then delete it).
             Set<String> left = MeteredUsage.reports(usage).stream()
