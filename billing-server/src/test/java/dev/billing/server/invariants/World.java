@@ -282,7 +282,7 @@ final class World implements AutoCloseable {
         }
         // Billing time is Stripe's: advancing the emulator's clock moves periods, grace, notices and retention too.
         // Stripe retries a delivery for three days; eight attempts (about 19 s) outlast a deploy on a busy machine, so
-        // what a restart refuses arrives afterwards, and one given up on is billing's failure (Invariants).
+        // what a restart refuses arrives afterwards, and one given up on is billing's failure (DeliveryInvariants).
         StripeEmulator emulator = StripeEmulator.start(EmulatorOptions.defaults()
                 .withSampleSeed()
                 .withSignWithEmulatedTime(true)
@@ -520,7 +520,7 @@ final class World implements AutoCloseable {
         restartServer(() -> {});
     }
 
-    /** {@link #restartServer()}, doing {@code whileDown} after the old process stopped and before the new one starts. */
+    /** {@link #restartServer()}, doing {@code whileDown} once the old process stopped, before the new one starts. */
     synchronized void restartServer(Runnable whileDown) {
         int index = restarts++ % instances.size();
         BillingServer old = instances.get(index).server();
