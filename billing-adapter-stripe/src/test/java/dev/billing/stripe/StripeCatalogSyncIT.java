@@ -42,10 +42,7 @@ class StripeCatalogSyncIT {
     static void startEmulator() {
         // No seed: the counts below are the sync's own objects.
         emulator = StripeEmulator.start(EmulatorOptions.defaults());
-        stripe = StripeClient.builder()
-                .setApiKey(emulator.apiKey())
-                .setApiBase(emulator.baseUrl())
-                .build();
+        stripe = EmulatorClients.stripe(emulator);
     }
 
     @AfterAll

@@ -44,10 +44,7 @@ class StripeCustomerCreationIT {
     @BeforeAll
     static void startEmulator() {
         emulator = StripeEmulator.start(EmulatorOptions.defaults().withSampleSeed());
-        stripe = StripeClient.builder()
-                .setApiKey(emulator.apiKey())
-                .setApiBase(emulator.baseUrl())
-                .build();
+        stripe = EmulatorClients.stripe(emulator);
     }
 
     @AfterAll

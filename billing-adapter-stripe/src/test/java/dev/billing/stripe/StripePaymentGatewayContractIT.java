@@ -59,10 +59,7 @@ class StripePaymentGatewayContractIT extends PaymentGatewayContract {
             @Override
             public List<String> meteredPriceIds(String subscriptionId) {
                 // What the emulator holds, read with stripe-java as a dashboard would.
-                StripeClient stripe = StripeClient.builder()
-                        .setApiKey(emulator.apiKey())
-                        .setApiBase(emulator.baseUrl())
-                        .build();
+                StripeClient stripe = EmulatorClients.stripe(emulator);
                 try {
                     return stripe.v1().subscriptions().retrieve(subscriptionId).getItems().getData().stream()
                             .map(SubscriptionItem::getPrice)
@@ -100,10 +97,7 @@ class StripePaymentGatewayContractIT extends PaymentGatewayContract {
             @Override
             public double meterTotal(String eventName, CustomerId customer) {
                 // Stripe's own summary endpoint, read with stripe-java as a dashboard would.
-                StripeClient stripe = StripeClient.builder()
-                        .setApiKey(emulator.apiKey())
-                        .setApiBase(emulator.baseUrl())
-                        .build();
+                StripeClient stripe = EmulatorClients.stripe(emulator);
                 try {
                     String meter = stripe.billing().meters().list().getData().stream()
                             .filter(m -> m.getEventName().equals(eventName))

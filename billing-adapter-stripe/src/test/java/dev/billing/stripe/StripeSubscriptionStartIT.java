@@ -30,10 +30,7 @@ class StripeSubscriptionStartIT {
     static void startEmulator() {
         emulator = StripeEmulator.start(EmulatorOptions.defaults().withSampleSeed());
         gateway = StripePaymentGateway.create(StripeConfig.of(emulator.apiKey()).withApiBase(emulator.baseUrl()));
-        dashboard = StripeClient.builder()
-                .setApiKey(emulator.apiKey())
-                .setApiBase(emulator.baseUrl())
-                .build();
+        dashboard = EmulatorClients.stripe(emulator);
     }
 
     @AfterAll
