@@ -309,6 +309,20 @@ public final class ApiDispatcher implements AutoCloseable {
         }
     }
 
+    /**
+     * The instance is about to stop: from now on {@code GET /health/ready} answers 503 whatever its checks say, so
+     * that load balancers stop sending requests here, while every route is still served. A server that keeps
+     * connections alive should close each one after its next answer ({@link #draining()}).
+     */
+    public void drain() {
+        ops.drain();
+    }
+
+    /** Whether {@link #drain()} was called. */
+    public boolean draining() {
+        return ops.draining();
+    }
+
     /** Stops the readiness checks' executor. */
     @Override
     public void close() {

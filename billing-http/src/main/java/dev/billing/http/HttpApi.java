@@ -20,6 +20,8 @@ import java.util.Objects;
 import java.util.Set;
 import java.util.function.Consumer;
 import java.util.function.Supplier;
+import org.eclipse.jetty.http.HttpHeader;
+import org.eclipse.jetty.http.HttpHeaderValue;
 import org.eclipse.jetty.server.AbstractConnector;
 import org.eclipse.jetty.server.Connector;
 import org.eclipse.jetty.server.HttpConnectionFactory;
@@ -132,6 +134,15 @@ public final class HttpApi implements AutoCloseable {
         return api;
     }
 
+    /**
+     * Takes this instance out of its load balancer before {@link #close()}: {@code GET /health/ready} answers 503
+     * and every answer closes its connection, while every route is still served. Call it, wait as long as the
+     * balancer needs to see it (its health check's interval times its threshold), then close.
+     */
+    public void drain() {
+        api.drain();
+    }
+
     /** Stops accepting requests, waits up to the stop timeout for those in flight, and stops. */
     @Override
     public synchronized void close() {
@@ -173,6 +184,15 @@ public final class HttpApi implements AutoCloseable {
             http.setHeaderCacheSize(0);
             http.setSendServerVersion(false);
             http.setSendXPoweredBy(false);
+            // While draining, each answer closes its connection: a client that keeps connections alive (a proxy, a
+            // balancer, Stripe) opens a new one for its next request, which the balancer sends elsewhere, instead of
+            // sending it on this one just as the stop closes it unanswered.
+            http.addCustomizer((request, responseHeaders) -> {
+                if (api.draining()) {
+                    responseHeaders.put(HttpHeader.CONNECTION, HttpHeaderValue.CLOSE.asString());
+                }
+                return request;
+            });
         });
         config.jetty.addConnector((server, http) -> {
             ServerConnector connector = new ServerConnector(server, new HttpConnectionFactory(http));

@@ -24,6 +24,7 @@ final class OpsHandlers {
     private final ExecutorService executor;
     private volatile byte[] openApi;
     private volatile Readiness cached;
+    private volatile boolean draining;
     /**
      * Not a monitor: before Java 24 a virtual request thread that blocks inside {@code synchronized} (here, on a
      * check that waits for a store that is down) pins its carrier, and a few such requests stall every other one.
@@ -54,11 +55,23 @@ final class OpsHandlers {
      * only when a required check failed; the body names every check's state either way.
      */
     Object ready(Call call) {
+        if (draining) {
+            throw ApiException.of(503, "not_ready", "Not ready: shutting down.", Map.of("Retry-After", "5"));
+        }
         Readiness now = readiness();
         if (now.failed().stream().anyMatch(this::required)) {
             throw ApiException.of(503, "not_ready", "Not ready: " + now.summary() + ".", Map.of("Retry-After", "5"));
         }
         return new Responses.Health("ready", version, now.results());
+    }
+
+    /** From now on not ready, whatever the checks say: the instance is about to stop. */
+    void drain() {
+        draining = true;
+    }
+
+    boolean draining() {
+        return draining;
     }
 
     /** 1 when the named dependency's last check passed, 0 when it failed (for the {@code billing.dependency.up} gauge). */

@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.billing.testkit.Await;
 import dev.billing.testkit.fake.FakePaymentGateway;
 import dev.billing.testkit.http.Http;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
@@ -134,6 +136,60 @@ class OperationsIT {
         Await.until(
                 "readiness sees the store back",
                 () -> api.http.get("/health/ready", null).status() == 200);
+    }
+
+    @Test
+    @DisplayName("draining: not ready, every route still served, each kept-alive connection closed after its answer")
+    void drainingTakesTheInstanceOutOfItsBalancerWhileStillServing() throws Exception {
+        api = TestApi.start();
+        String token = api.token("user_drain");
+        String entitlements =
+                "GET /me/entitlements HTTP/1.1\r\nHost: localhost\r\nAuthorization: Bearer " + token + "\r\n\r\n";
+        // Served by Javalin (a path parameter), not in front of it: the connection rule must hold on both paths.
+        String cancel = "POST /stripe/subscriptions/sub_1/cancel HTTP/1.1\r\nHost: localhost\r\n"
+                + "Content-Type: application/json\r\nContent-Length: 2\r\n\r\n{}";
+        try (Socket direct = new Socket("127.0.0.1", api.api.port());
+                Socket javalin = new Socket("127.0.0.1", api.api.port())) {
+            direct.setSoTimeout(10_000);
+            javalin.setSoTimeout(10_000);
+            List<String> before = exchange(direct, entitlements);
+            assertThat(before.get(0)).startsWith("HTTP/1.1 200");
+            assertThat(before).noneMatch(OperationsIT::closes);
+            assertThat(exchange(javalin, cancel)).noneMatch(OperationsIT::closes);
+
+            api.api.drain();
+
+            Http.Response ready = api.http.get("/health/ready", null);
+            assertThat(ready.status()).isEqualTo(503);
+            assertThat(ready.errorCode()).isEqualTo("not_ready");
+            assertThat(ready.json().path("error").path("message").asText()).isEqualTo("Not ready: shutting down.");
+            assertThat(api.http.get("/health", null).status())
+                    .as("alive: not to be restarted")
+                    .isEqualTo(200);
+            // The connections kept alive from before the drain are answered, told to close, and closed.
+            List<String> during = exchange(direct, entitlements);
+            assertThat(during.get(0)).startsWith("HTTP/1.1 200");
+            assertThat(during).anyMatch(OperationsIT::closes);
+            assertThat(direct.getInputStream().read())
+                    .as("closed after its answer")
+                    .isEqualTo(-1);
+            List<String> refused = exchange(javalin, cancel);
+            assertThat(refused.get(0)).startsWith("HTTP/1.1 401");
+            assertThat(refused).anyMatch(OperationsIT::closes);
+            assertThat(javalin.getInputStream().read())
+                    .as("closed after its answer")
+                    .isEqualTo(-1);
+        }
+    }
+
+    private static List<String> exchange(Socket socket, String request) throws java.io.IOException {
+        socket.getOutputStream().write(request.getBytes(StandardCharsets.US_ASCII));
+        socket.getOutputStream().flush();
+        return RawAnswer.head(socket.getInputStream());
+    }
+
+    private static boolean closes(String header) {
+        return header.equalsIgnoreCase("Connection: close");
     }
 
     @Test

@@ -349,6 +349,29 @@ public final class BillingServer implements AutoCloseable {
         return startupTime;
     }
 
+    /**
+     * Stops, out of the load balancer first: for {@code drain}, {@code GET /health/ready} answers 503 and every answer
+     * closes its connection while every request is still served (so balancers and clients that keep connections
+     * alive move to other instances); then {@link #close()}. With a zero {@code drain}, just {@link #close()}.
+     */
+    public void stop(Duration drain) {
+        if (!drain.isZero() && !drain.isNegative()) {
+            synchronized (this) {
+                if (closed) {
+                    return;
+                }
+                api.drain();
+            }
+            LOG.info("billing server draining for {} s: not ready, still serving", drain.toSeconds());
+            try {
+                Thread.sleep(drain.toMillis()); // the balancer's own time to notice, not an ordering wait
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        close();
+    }
+
     @Override
     public synchronized void close() {
         if (closed) {

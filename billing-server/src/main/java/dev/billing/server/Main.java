@@ -198,7 +198,7 @@ public final class Main implements Callable<Integer> {
             Runtime.getRuntime()
                     .addShutdownHook(new Thread(
                             () -> {
-                                server.close();
+                                server.stop(config.shutdownDelay());
                                 Logs.flushAndStop();
                                 stopped.countDown();
                             },

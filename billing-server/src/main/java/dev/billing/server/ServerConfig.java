@@ -60,6 +60,7 @@ public record ServerConfig(
         LogFormat logFormat,
         Optional<SmtpConfig> smtp,
         Duration storeStartTimeout,
+        Duration shutdownDelay,
         Duration entitlementsCacheTtl,
         Duration analyticsMaxAge,
         Duration inboxLease,
@@ -186,6 +187,7 @@ public record ServerConfig(
         long maxWebhook = r.integer("BILLING_MAX_WEBHOOK_BYTES", 2_000_000, 1024, 100_000_000);
         LogFormat logFormat = r.choice("BILLING_LOG_FORMAT", LogFormat.class, LogFormat.JSON);
         int storeStartSeconds = r.integer("BILLING_STORE_START_TIMEOUT_SECONDS", 300, 0, 86_400);
+        int shutdownDelaySeconds = r.integer("BILLING_SHUTDOWN_DELAY_SECONDS", 0, 0, 300);
         int cacheSeconds = r.integer("BILLING_ENTITLEMENTS_CACHE_SECONDS", 30, 0, 86_400);
         int analyticsSeconds = r.integer("BILLING_ANALYTICS_MAX_AGE_SECONDS", 60, 0, 86_400);
         int leaseSeconds = r.integer("BILLING_INBOX_LEASE_SECONDS", 60, 10, 3_600);
@@ -250,6 +252,7 @@ public record ServerConfig(
                 logFormat,
                 smtp,
                 Duration.ofSeconds(storeStartSeconds),
+                Duration.ofSeconds(shutdownDelaySeconds),
                 Duration.ofSeconds(cacheSeconds),
                 Duration.ofSeconds(analyticsSeconds),
                 Duration.ofSeconds(leaseSeconds),
@@ -406,6 +409,12 @@ public record ServerConfig(
         line(b, "Retention", RetentionSettings.describe(retention));
         line(b, "Logs", logFormat.name().toLowerCase(Locale.ROOT));
         line(b, "Store at start", "waits up to " + storeStartTimeout.toSeconds() + " s for it");
+        line(
+                b,
+                "Shutdown",
+                shutdownDelay.isZero()
+                        ? "stops at once on SIGTERM"
+                        : "not ready for " + shutdownDelay.toSeconds() + " s on SIGTERM, still serving, then stops");
         line(
                 b,
                 "Notices",

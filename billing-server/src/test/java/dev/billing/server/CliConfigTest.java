@@ -212,6 +212,20 @@ public class CliConfigTest {
     }
 
     @Test
+    void theShutdownDelayIsNoneByDefaultSaysWhatItDoesAndRefusesMoreThanFiveMinutes() {
+        Map<String, String> env = validEnv();
+        assertThat(ServerConfig.fromEnv(env).shutdownDelay()).isZero();
+        assertThat(run(env, "check-config").out()).contains("stops at once on SIGTERM");
+        env.put("BILLING_SHUTDOWN_DELAY_SECONDS", "15");
+        assertThat(ServerConfig.fromEnv(env).shutdownDelay()).isEqualTo(Duration.ofSeconds(15));
+        assertThat(run(env, "check-config").out()).contains("not ready for 15 s on SIGTERM, still serving, then stops");
+        env.put("BILLING_SHUTDOWN_DELAY_SECONDS", "301");
+        Run r = run(env, "check-config");
+        assertThat(r.exit()).isEqualTo(2);
+        assertThat(r.err()).contains("BILLING_SHUTDOWN_DELAY_SECONDS: must be a whole number from 0 to 300");
+    }
+
+    @Test
     void theInboxLeaseIsAMinuteByDefaultAndRefusesLessThanTenSeconds() {
         Map<String, String> env = validEnv();
         assertThat(ServerConfig.fromEnv(env).billingOptions().inboxLease()).isEqualTo(Duration.ofSeconds(60));

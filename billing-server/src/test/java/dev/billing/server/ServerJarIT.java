@@ -146,6 +146,48 @@ class ServerJarIT {
         }
     }
 
+    /**
+     * {@code BILLING_SHUTDOWN_DELAY_SECONDS}: after SIGTERM, readiness answers 503 while a webhook is still received
+     * and recorded, and only then does the process stop, cleanly.
+     */
+    @Test
+    void serveDrainsOnSigtermBeforeItStops() throws Exception {
+        try (TestDatabase db = PostgresFixture.shared().newDatabase("jardrain");
+                StripeEmulator emulator = StripeEmulator.start(EmulatorOptions.defaults())) {
+            int port = freePort();
+            Path log = dir.resolve("drain.log");
+            Map<String, String> env = new java.util.HashMap<>(serveEnv(db, emulator, port));
+            env.put("BILLING_SHUTDOWN_DELAY_SECONDS", "10");
+            Process process = launch(env, log, "serve");
+            Http http = Http.local(port);
+            awaitReady(http, process, System.nanoTime());
+            process.destroy(); // SIGTERM
+            Await.until(
+                    "readiness answers 503 while the process drains",
+                    () -> http.get("/health/ready", null).status() == 503);
+            assertThat(process.isAlive()).as("still serving: the delay is 10 s").isTrue();
+            Http.Response ready = http.get("/health/ready", null);
+            assertThat(ready.json().path("error").path("message").asText()).isEqualTo("Not ready: shutting down.");
+            assertThat(sendParkedEvent(http)).as("a webhook during the drain").isEqualTo(200);
+            try (java.sql.Connection c = db.dataSource().getConnection();
+                    java.sql.ResultSet rows = c.createStatement()
+                            .executeQuery(
+                                    "SELECT count(*) FROM billing.webhook_inbox WHERE event_id = 'evt_jar_stub'")) {
+                assertThat(rows.next()).isTrue();
+                assertThat(rows.getInt(1)).as("recorded during the drain").isEqualTo(1);
+            }
+            assertThat(process.waitFor(Await.DEFAULT.toSeconds() + 10, TimeUnit.SECONDS))
+                    .as("stopped after the delay")
+                    .isTrue();
+            String output = read(log);
+            assertThat(output)
+                    .contains("billing server draining for 10 s")
+                    .contains("billing server stopped")
+                    .doesNotContain("\"level\":\"ERROR\"");
+            assertThat(output.indexOf("draining")).isLessThan(output.indexOf("billing server stopping"));
+        }
+    }
+
     static Map<String, String> serveEnv(TestDatabase db, StripeEmulator emulator, int port) {
         return Map.of(
                 "STRIPE_SECRET_KEY",
