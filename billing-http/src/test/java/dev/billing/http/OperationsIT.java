@@ -180,6 +180,13 @@ class OperationsIT {
                     .as("closed after its answer")
                     .isEqualTo(-1);
         }
+        // An answer Javalin's error path writes (a path no route has) closes its connection too.
+        try (Socket socket = new Socket("127.0.0.1", api.api.port())) {
+            socket.setSoTimeout(10_000);
+            List<String> head = exchange(socket, "GET /no/such/route HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            assertThat(head.get(0)).startsWith("HTTP/1.1 404");
+            assertThat(head).anyMatch(OperationsIT::closes);
+        }
     }
 
     private static List<String> exchange(Socket socket, String request) throws java.io.IOException {
