@@ -51,8 +51,8 @@ final class RouteTable {
                         .returns(Responses.Health.class),
                 get("/health/ready", Access.HEALTH, h.ops()::ready)
                         .tag("operations")
-                        .summary(
-                                "Readiness: the store and Stripe answer (503 not_ready names the failed check, or a drain).")
+                        .summary("Readiness: the store and Stripe answer (503 not_ready names the failed check, "
+                                + "or a drain).")
                         .returns(Responses.Health.class)
                         .errors(503),
                 get("/openapi.json", Access.PUBLIC, h.ops()::openApiDocument)
