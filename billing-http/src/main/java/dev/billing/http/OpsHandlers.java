@@ -56,13 +56,17 @@ final class OpsHandlers {
      */
     Object ready(Call call) {
         if (draining) {
-            throw ApiException.of(503, "not_ready", "Not ready: shutting down.", Map.of("Retry-After", "5"));
+            throw notReady("shutting down");
         }
         Readiness now = readiness();
         if (now.failed().stream().anyMatch(this::required)) {
-            throw ApiException.of(503, "not_ready", "Not ready: " + now.summary() + ".", Map.of("Retry-After", "5"));
+            throw notReady(now.summary());
         }
         return new Responses.Health("ready", version, now.results());
+    }
+
+    private static ApiException notReady(String why) {
+        return ApiException.of(503, "not_ready", "Not ready: " + why + ".", Map.of("Retry-After", "5"));
     }
 
     /** From now on not ready, whatever the checks say: the instance is about to stop. */
